@@ -1,0 +1,287 @@
+import CCurl
+import Synchronization
+
+/// One libcurl easy handle and what it has received so far.
+///
+/// Everything but `cancelRequested` is touched only on the engine thread: it is configured,
+/// fed by libcurl's callbacks and finished there. That is the invariant behind
+/// `@unchecked Sendable`.
+final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPRequest
+    let handler: any HTTPStreamHandler
+    /// Set from any thread by a cancel; read by the callbacks and the engine.
+    let cancelRequested = Atomic<Bool>(false)
+
+    private(set) var easy: UnsafeMutableRawPointer?
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var statusLine = ""
+    private var headers = HTTPHeaders()
+    private var headDelivered = false
+    private var bodyBytes = 0
+    /// Why a callback stopped the transfer, when one did.
+    private var abortKind: HTTPError.Kind?
+    private var finished = false
+
+    init(request: HTTPRequest, handler: any HTTPStreamHandler) {
+        self.request = request
+        self.handler = handler
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+    }
+
+    // MARK: - Set-up (engine thread)
+
+    /// Creates and configures the easy handle. On failure the transfer is already finished.
+    func makeEasyHandle(userAgent: String) -> UnsafeMutableRawPointer? {
+        guard let easy = curl_easy_init() else {
+            finish(HTTPError(kind: .other, message: "curl_easy_init failed", url: request.url))
+            return nil
+        }
+        self.easy = easy
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let r = request
+        var ok = true
+        func set(_ code: CURLcode) { if code != CURLE_OK { ok = false } }
+
+        set(ccurl_easy_setopt_string(easy, CURLOPT_URL, r.url))
+        set(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        set(ccurl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https,file"))
+        set(ccurl_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
+        set(ccurl_easy_setopt_string(easy, CURLOPT_USERAGENT, userAgent))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeout.milliseconds))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, r.totalTimeout?.milliseconds ?? 0))
+        if let low = r.lowSpeed {
+            set(ccurl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, max(1, low.bytesPerSecond)))
+            set(ccurl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, (low.window.milliseconds + 999) / 1000)))
+        }
+        set(ccurl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, r.maxRedirects > 0 ? 1 : 0))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_MAXREDIRS, r.maxRedirects))
+        if r.acceptCompressed {
+            set(ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
+        }
+        if let cap = r.maxBodyBytes {
+            set(ccurl_easy_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(cap)))
+        }
+        set(ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, r.verifyTLS ? 1 : 0))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, r.verifyTLS ? 2 : 0))
+        set(ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+
+        // SHOUTcast v1 answers "ICY 200 OK" instead of an HTTP status line.
+        if let aliases = makeList(["ICY 200 OK"]) {
+            set(ccurl_easy_setopt_slist(easy, CURLOPT_HTTP200ALIASES, aliases))
+        }
+        let headerLines = (r.headers + (r.validators?.requestHeaders ?? [])).map { "\($0.name): \($0.value)" }
+        if !headerLines.isEmpty, let list = makeList(headerLines) {
+            set(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
+        }
+
+        set(ccurl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback))
+        set(ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(ccurl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback))
+        set(ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+
+        guard ok else {
+            finish(HTTPError(kind: .url, message: "libcurl refused an option for this request", url: r.url))
+            return nil
+        }
+        return easy
+    }
+
+    private func makeList(_ lines: [String]) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines {
+            guard let next = curl_slist_append(list, line) else { continue }
+            list = next
+        }
+        if let list { lists.append(list) }
+        return list
+    }
+
+    // MARK: - Callbacks (engine thread, inside curl_multi_perform)
+
+    /// One raw header line, CRLF included. A status line starts a new response (redirects,
+    /// 1xx); the blank line ends a head, which is delivered unless curl will follow it.
+    func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) -> Bool {
+        if cancelRequested.load(ordering: .relaxed) { abortKind = .cancelled; return false }
+        let line = decodeHeaderText(raw).trimmingTrailingNewline()
+        if line.hasPrefix("HTTP/") || line.hasPrefix("ICY ") {
+            statusLine = line
+            headers = HTTPHeaders()
+        } else if line.isEmpty {
+            let status = currentStatus()
+            let redirected = (300..<400).contains(status) && headers["location"] != nil && request.maxRedirects > 0
+            if !redirected && status >= 200 { deliverHead() }
+        } else if let first = line.first, first == " " || first == "\t", let last = headers.fields.last {
+            // obsolete line folding: continue the previous value
+            var fields = headers.fields
+            fields[fields.count - 1].value = last.value + " " + line.trimmingSpaces()
+            headers = HTTPHeaders(fields)
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon]).trimmingSpaces()
+            let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+            headers.append(name: name, value: value)
+        }
+        return true
+    }
+
+    /// Body bytes: checked against the cancel flag and the cap, then handed on in place.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if cancelRequested.load(ordering: .relaxed) { abortKind = .cancelled; return false }
+        if !headDelivered { deliverHead() }
+        bodyBytes += bytes.count
+        if let cap = request.maxBodyBytes, bodyBytes > cap {
+            abortKind = .tooLarge
+            return false
+        }
+        if !handler.transferDidReceive(bytes) {
+            abortKind = .cancelled
+            return false
+        }
+        return true
+    }
+
+    private func currentStatus() -> Int {
+        var code = 0
+        if let easy, ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK, code != 0 {
+            return code
+        }
+        // Parse the status line ourselves (curl may not have stored it yet).
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        if parts.count >= 2, let parsed = Int(parts[1]) { return parsed }
+        return request.url.lowercased().hasPrefix("file:") ? 200 : 0
+    }
+
+    private func deliverHead() {
+        guard !headDelivered else { return }
+        headDelivered = true
+        handler.transferDidReceiveHead(HTTPResponseHead(status: currentStatus(), statusLine: statusLine, headers: headers))
+    }
+
+    // MARK: - Completion (engine thread)
+
+    /// Finishes after libcurl reported the transfer done with `code`.
+    func finish(code: CURLcode) {
+        if code == CURLE_OK {
+            if !headDelivered { deliverHead() }
+            complete(.success(summary()))
+            return
+        }
+        let curlMessage = errorMessage(code)
+        let kind = abortKind ?? HTTPError.Kind(curlCode: code, stalledHint: curlMessage.hasPrefix("Operation too slow"))
+        let message: String
+        switch abortKind {
+        case .tooLarge?: message = "body larger than \(request.maxBodyBytes ?? 0) bytes; transfer stopped"
+        case .cancelled?: message = "transfer cancelled"
+        default: message = curlMessage
+        }
+        let status = currentStatus()
+        complete(.failure(HTTPError(kind: kind, message: message, url: request.url,
+                                    httpStatus: status > 0 && !request.url.hasPrefix("file:") ? status : nil,
+                                    curlCode: Int(code.rawValue))))
+    }
+
+    /// Finishes with an error decided outside libcurl (a cancel, a shutdown, a bad option).
+    func finish(_ error: HTTPError) {
+        complete(.failure(error))
+    }
+
+    private func complete(_ result: Result<HTTPTransferSummary, HTTPError>) {
+        guard !finished else { return }
+        finished = true
+        handler.transferDidComplete(result)
+        cleanup()
+    }
+
+    private func errorMessage(_ code: CURLcode) -> String {
+        let buffered = String(cString: errorBuffer)
+        if !buffered.isEmpty { return buffered }
+        return String(cString: curl_easy_strerror(code))
+    }
+
+    private func summary() -> HTTPTransferSummary {
+        guard let easy else { return HTTPTransferSummary(effectiveURL: request.url) }
+        var url: UnsafeMutablePointer<CChar>?
+        _ = ccurl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &url)
+        var ip: UnsafeMutablePointer<CChar>?
+        _ = ccurl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &ip)
+        var redirects = 0
+        _ = ccurl_easy_getinfo_long(easy, CURLINFO_REDIRECT_COUNT, &redirects)
+        func micros(_ info: CURLINFO) -> Duration {
+            var value: curl_off_t = 0
+            _ = ccurl_easy_getinfo_off_t(easy, info, &value)
+            return .microseconds(value)
+        }
+        let timings = HTTPTimings(
+            nameLookup: micros(CURLINFO_NAMELOOKUP_TIME_T),
+            connect: micros(CURLINFO_CONNECT_TIME_T),
+            tlsHandshake: micros(CURLINFO_APPCONNECT_TIME_T),
+            firstByte: micros(CURLINFO_STARTTRANSFER_TIME_T),
+            total: micros(CURLINFO_TOTAL_TIME_T))
+        let address = ip.map { String(cString: $0) }
+        return HTTPTransferSummary(
+            effectiveURL: url.map { String(cString: $0) } ?? request.url,
+            redirectCount: redirects,
+            bodyBytes: bodyBytes,
+            timings: timings,
+            remoteAddress: address?.isEmpty == false ? address : nil)
+    }
+
+    /// Frees the easy handle and the header lists. The engine has removed the handle from
+    /// the multi handle before this runs.
+    private func cleanup() {
+        if let easy { curl_easy_cleanup(easy) }
+        easy = nil
+        for list in lists { curl_slist_free_all(list) }
+        lists.removeAll()
+    }
+}
+
+// libcurl's C callbacks: no captures, the transfer comes back through the user-data pointer.
+
+private let curlWriteCallback: curl_write_callback = { pointer, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
+}
+
+private let curlHeaderCallback: curl_write_callback = { pointer, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
+}
+
+/// Header bytes as text: UTF-8 when valid, else Latin-1 (SHOUTcast `icy-name` often is).
+func decodeHeaderText(_ bytes: UnsafeRawBufferPointer) -> String {
+    if let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
+    return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+}
+
+extension String {
+    func trimmingTrailingNewline() -> String {
+        var s = Substring(self)
+        while let last = s.last, last == "\r\n" || last == "\n" || last == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down, as libcurl's `long`.
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
