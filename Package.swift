@@ -52,5 +52,9 @@ let package = Package(
             dependencies: ["StreamCore", "StreamTestSupport"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "StreamDaemonTests",
+            dependencies: ["StreamTestSupport"]
+        ),
     ]
 )
