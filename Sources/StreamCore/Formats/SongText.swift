@@ -1,0 +1,210 @@
+import Foundation
+
+/// Song text as stations send it, cleaned into a `Track` for display.
+///
+/// Policies:
+/// - Cleaning (`clean`): HTML entities decoded once, control characters and runs of
+///   whitespace (NBSP included) collapsed to one space, ends trimmed; empty gives nil.
+/// - Vendor blobs: `[Artist - [Title - ]]text="Title" song_spot="M" length="00:02:13" ...`
+///   (Triton/StreamTheWorld, iHeart ICY) and `title="..",artist="..",url="song_spot=\"M\" .."`
+///   (iHeart HLS, and the same with unescaped inner quotes in ICY). A value ends at the
+///   closing quote that is followed by the next `key="` (or the end), so quotes inside
+///   titles survive. `song_spot` M is a song, T an ad, anything else (F, ...) `.other`;
+///   a blob with no `song_spot` (`text="Spot Block End" ...`) is `.other` too, since these
+///   vendors mark songs explicitly. `length` ("HH:MM:SS", "MM:SS") becomes the duration.
+/// - "Artist - Title": when the source gives one string it is split at the FIRST " - "
+///   (so "Afterlife - Deeper - Into Places" is artist "Afterlife", title "Deeper - Into
+///   Places"); when there is no " - ", at the first " – " (en dash with spaces, which
+///   Icecast delivers as `&#8211;`). An em dash or a dash without spaces never splits.
+///   A separator dangling at either end is dropped ("Artist - " gives title "Artist").
+/// - No track: empty after cleaning, only punctuation, or equal (ignoring case) to the
+///   stream name, which stations send as a station ID between songs.
+public enum SongText {
+    /// Entities decoded, whitespace collapsed and trimmed; nil when nothing is left.
+    public static func clean(_ text: String?) -> String? {
+        guard let text else { return nil }
+        var output = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in HTMLEntities.decode(text).unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if pendingSpace { output.append(" ") }
+            pendingSpace = false
+            output.append(scalar)
+        }
+        return output.isEmpty ? nil : String(output)
+    }
+
+    /// A track from a title and artist that arrive separately (Triton `cue_title` and
+    /// `track_artist_name`, Composer): each cleaned; nil when the title is empty.
+    public static func track(title: String?, artist: String?, album: String? = nil,
+                             kind: ItemKind = .song) -> Track? {
+        guard let title = clean(title), hasContent(title) else { return nil }
+        return Track(title: title, artist: clean(artist), album: clean(album), kind: kind)
+    }
+
+    /// A track from one raw title string (ICY `StreamTitle`, HLS `#EXTINF` title): vendor
+    /// blobs parsed, "Artist - Title" split; nil for empty or station-ID-like text.
+    public static func track(fromTitle raw: String, streamName: String? = nil) -> Track? {
+        if let blob = vendorBlob(raw) { return makeTrack(blob) }
+        guard let text = clean(raw), hasContent(text) else { return nil }
+        if let streamName = clean(streamName), text.caseInsensitiveCompare(streamName) == .orderedSame {
+            return nil
+        }
+        let (artist, title) = splitArtistTitle(text)
+        return Track(title: title, artist: artist)
+    }
+
+    /// The kind for a `song_spot` value: M song, T ad, anything else not music.
+    public static func kind(songSpot: String?) -> ItemKind {
+        switch songSpot?.trimmingSpacesAndTabs().uppercased() {
+        case "M": return .song
+        case "T": return .ad
+        default: return .other
+        }
+    }
+
+    /// `(artist, title)` split at the first " - ", else the first " – "; artist nil when
+    /// the text does not split into two non-empty sides.
+    public static func splitArtistTitle(_ text: String) -> (artist: String?, title: String) {
+        var text = Substring(text)
+        for dash in ["-", "\u{2013}"] {   // a dangling separator at either end ("Artist -")
+            if text.hasPrefix(dash + " ") { text = text.dropFirst(2) }
+            if text.hasSuffix(" " + dash) { text = text.dropLast(2) }
+        }
+        for separator in [" - ", " \u{2013} "] {
+            guard let range = text.range(of: separator) else { continue }
+            let artist = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            let title = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            if !artist.isEmpty, !title.isEmpty { return (artist, title) }
+            return (nil, artist.isEmpty ? title : artist)
+        }
+        return (nil, String(text))
+    }
+
+    // MARK: - Vendor blobs
+
+    /// The fields of a vendor attribute blob, before cleaning.
+    private struct VendorBlob {
+        var title: String?
+        var artist: String?
+        var album: String?
+        var attributes: [String: String]
+    }
+
+    /// The blob in `raw`, or nil when `raw` is plain text.
+    private static func vendorBlob(_ raw: String) -> VendorBlob? {
+        let text = Substring(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        if text.hasPrefix("title=\"") {
+            let outer = VendorAttributes.parse(text, separator: ",")
+            guard outer["artist"] != nil || outer["url"] != nil else { return nil }
+            let inner = VendorAttributes.parse(Substring(unescape(outer["url"] ?? "")), separator: " ")
+            return VendorBlob(title: outer["title"], artist: outer["artist"], album: outer["album"],
+                              attributes: inner)
+        }
+        var searchFrom = text.startIndex
+        var found: Range<Substring.Index>?
+        while found == nil, let range = text[searchFrom...].range(of: "text=\"") {
+            let atWordStart = range.lowerBound == text.startIndex
+                || text[text.index(before: range.lowerBound)] == " "
+            if atWordStart { found = range } else { searchFrom = range.upperBound }
+        }
+        guard let blobStart = found else { return nil }
+        let attributes = VendorAttributes.parse(text[blobStart.lowerBound...], separator: " ")
+        var blob = VendorBlob(title: attributes["text"], attributes: attributes)
+        let prefix = String(text[..<blobStart.lowerBound])
+            .trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "-\u{2013}")))
+        if let prefix = clean(prefix) {
+            let split = splitArtistTitle(prefix)
+            blob.artist = split.artist ?? split.title
+            if clean(blob.title) == nil, split.artist != nil { blob.title = split.title }
+        }
+        return blob
+    }
+
+    /// A cleaned track with the kind and duration from the inner attributes.
+    private static func makeTrack(_ blob: VendorBlob) -> Track? {
+        guard var track = track(title: blob.title.map(unescape), artist: blob.artist.map(unescape),
+                                album: blob.album.map(unescape),
+                                kind: kind(songSpot: blob.attributes["song_spot"]))
+        else { return nil }
+        track.duration = blob.attributes["length"].flatMap(seconds)
+        return track
+    }
+
+    /// `\"` to `"` (HLS escapes inner quotes, ICY does not).
+    private static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\\"", with: "\"")
+    }
+
+    /// Seconds from "HH:MM:SS" or "MM:SS"; nil for zero or malformed.
+    private static func seconds(_ text: String) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count) else { return nil }
+        var total = 0.0
+        for part in parts {
+            guard let value = Double(part), value >= 0, value.isFinite else { return nil }
+            total = total * 60 + value
+        }
+        return total > 0 ? total : nil
+    }
+
+    /// Whether cleaned text has a letter, digit or symbol (not only dashes and dots).
+    private static func hasContent(_ text: String) -> Bool {
+        text.unicodeScalars.contains {
+            !$0.properties.isWhitespace && !CharacterSet.punctuationCharacters.contains($0)
+        }
+    }
+}
+
+/// `key="value"` attributes of vendor blobs, where values may contain unescaped quotes.
+fileprivate enum VendorAttributes {
+    /// Parses `key="value"` pairs separated by `separator` (with optional spaces around it):
+    /// a value ends at the first `"` followed by separator, key and `="`, or at the last `"`.
+    /// Keys are letters, digits, `_` and `-`; the first occurrence of a key wins.
+    static func parse(_ text: Substring, separator: Character) -> [String: String] {
+        var result: [String: String] = [:]
+        var rest = text
+        while let (key, valueStart) = nextKey(in: rest) {
+            let body = rest[valueStart...]
+            var end = body.endIndex
+            var next = body.endIndex
+            var index = body.startIndex
+            while index < body.endIndex {
+                if body[index] == "\"", let after = keyStart(after: body.index(after: index), in: body, separator: separator) {
+                    end = index
+                    next = after
+                    break
+                }
+                index = body.index(after: index)
+            }
+            if next == body.endIndex, let lastQuote = body.lastIndex(of: "\"") { end = lastQuote }
+            if result[key] == nil { result[key] = String(body[..<end]) }
+            rest = body[next...]
+        }
+        return result
+    }
+
+    /// The key at the start of `text` (spaces skipped) and where its value begins.
+    private static func nextKey(in text: Substring) -> (String, Substring.Index)? {
+        let trimmed = text.drop { $0 == " " || $0 == "," }
+        let key = trimmed.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        guard !key.isEmpty, trimmed[key.endIndex...].hasPrefix("=\"") else { return nil }
+        return (String(key), trimmed.index(key.endIndex, offsetBy: 2))
+    }
+
+    /// Where the next key starts if `text[index...]` is separator, key and `="`.
+    private static func keyStart(after index: Substring.Index, in text: Substring,
+                                 separator: Character) -> Substring.Index? {
+        var position = index
+        var sawSeparator = false
+        while position < text.endIndex, text[position] == " " || text[position] == separator {
+            if text[position] == separator { sawSeparator = true }
+            position = text.index(after: position)
+        }
+        guard sawSeparator, nextKey(in: text[position...]) != nil else { return nil }
+        return position
+    }
+}
