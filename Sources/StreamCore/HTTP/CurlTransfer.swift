@@ -70,6 +70,9 @@ final class CurlTransfer: @unchecked Sendable {
         set(ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, r.verifyTLS ? 1 : 0))
         set(ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, r.verifyTLS ? 2 : 0))
         set(ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        if let socket = r.unixSocketPath {
+            set(ccurl_easy_setopt_string(easy, CURLOPT_UNIX_SOCKET_PATH, socket))
+        }
 
         // SHOUTcast v1 answers "ICY 200 OK" instead of an HTTP status line.
         if let aliases = makeList(["ICY 200 OK"]) {

@@ -24,6 +24,9 @@ public struct HTTPRequest: Sendable, Equatable {
     public var validators: HTTPValidators?
     /// Verify the server's TLS certificate and host name (leave on outside tests).
     public var verifyTLS: Bool
+    /// Connect to this Unix socket instead of the URL's host (the client commands use it
+    /// to reach the daemon: `http://streamd/v1/now` over `/run/streamd/streamd.sock`).
+    public var unixSocketPath: String?
 
     /// Creates a request with the poll defaults described on the type.
     public init(
@@ -36,7 +39,8 @@ public struct HTTPRequest: Sendable, Equatable {
         maxBodyBytes: Int? = 4 << 20,
         acceptCompressed: Bool = true,
         validators: HTTPValidators? = nil,
-        verifyTLS: Bool = true
+        verifyTLS: Bool = true,
+        unixSocketPath: String? = nil
     ) {
         self.url = url
         self.headers = headers
@@ -48,6 +52,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.acceptCompressed = acceptCompressed
         self.validators = validators
         self.verifyTLS = verifyTLS
+        self.unixSocketPath = unixSocketPath
     }
 
     /// Requests compare by value; headers compare in order.
@@ -57,6 +62,7 @@ public struct HTTPRequest: Sendable, Equatable {
             && a.lowSpeed == b.lowSpeed && a.maxRedirects == b.maxRedirects
             && a.maxBodyBytes == b.maxBodyBytes && a.acceptCompressed == b.acceptCompressed
             && a.validators == b.validators && a.verifyTLS == b.verifyTLS
+            && a.unixSocketPath == b.unixSocketPath
     }
 }
 
