@@ -60,12 +60,14 @@ final class ResponsePlayer: @unchecked Sendable {
     private var chunkIndex = 0
     private var icySinceMeta = 0
     private var icyLastTitle: String?
+    private let generation: Int
 
     init(channel: any Channel, route: LoopbackRoute, path: String, server: LoopbackServer) {
         self.channel = channel
         self.route = route
         self.path = path
         self.server = server
+        self.generation = server.generation(of: path)
     }
 
     func begin() {
@@ -76,6 +78,10 @@ final class ResponsePlayer: @unchecked Sendable {
         let nanos = Int64(delay.components.seconds) * 1_000_000_000 + Int64(delay.components.attoseconds / 1_000_000_000)
         channel.eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
             guard channel.isActive else { return }
+            guard server.generation(of: path) == generation else {
+                channel.close(promise: nil)  // the route changed: end this response
+                return
+            }
             body(self)
         }
     }

@@ -14,6 +14,7 @@ public final class LoopbackServer: Sendable {
     struct State {
         var routes: [String: @Sendable (RecordedRequest) -> LoopbackRoute] = [:]
         var titles: [String: String] = [:]
+        var generations: [String: Int] = [:]
         var requests: [RecordedRequest] = []
     }
 
@@ -41,14 +42,24 @@ public final class LoopbackServer: Sendable {
     /// `http://127.0.0.1:PORT` + `path`.
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    /// Answers `path` (query string ignored) with `route`.
+    /// Answers `path` (query string ignored) with `route`. Replacing a route ends the
+    /// responses still playing the old one, as a source that disconnects ends its listeners'
+    /// streams.
     public func route(_ path: String, _ route: LoopbackRoute) {
-        state.withLock { $0.routes[path] = { _ in route } }
+        self.route(path) { _ in route }
     }
 
     /// Answers `path` with whatever `respond` makes of the request.
     public func route(_ path: String, respond: @escaping @Sendable (RecordedRequest) -> LoopbackRoute) {
-        state.withLock { $0.routes[path] = respond }
+        state.withLock {
+            $0.routes[path] = respond
+            $0.generations[path, default: 0] += 1
+        }
+    }
+
+    /// The route version of `path`: a response whose version is no longer current stops.
+    func generation(of path: String) -> Int {
+        state.withLock { $0.generations[path, default: 0] }
     }
 
     /// Sets the title the ICY stream on `path` sends from its next metadata block on.

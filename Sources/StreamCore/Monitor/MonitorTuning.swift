@@ -1,0 +1,25 @@
+/// The time constants of watching, in one place. Defaults suit real stations; tests shrink
+/// them to see a stall or a reconnect in seconds.
+public struct MonitorTuning: Sendable, Equatable {
+    /// A followed stream slower than this many bytes per second...
+    public var stallBytesPerSecond: Int = 2000
+    /// ...over this window is stalled (libcurl's low-speed limit ends the transfer).
+    public var stallWindow: Duration = .seconds(10)
+    /// The first reconnect delay of a followed stream.
+    public var reconnectInitial: Duration = .seconds(1)
+    /// The longest reconnect delay.
+    public var reconnectMaximum: Duration = .seconds(60)
+    /// A connection that stayed up this long resets the reconnect backoff.
+    public var healthyAfter: Duration = .seconds(30)
+    /// How long a probe may read before deciding.
+    public var probeTimeout: Duration = .seconds(10)
+    /// Audio a probe reads from a stream without ICY metadata before hanging up.
+    public var probeAudioBytes: Int = 32 * 1024
+    /// The window over which the bitrate is measured (the connect burst is skipped).
+    public var bitrateWindow: Duration = .seconds(10)
+    /// Connecting time limit for streams.
+    public var connectTimeout: Duration = .seconds(10)
+
+    /// The defaults.
+    public init() {}
+}

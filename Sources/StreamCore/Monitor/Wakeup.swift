@@ -1,0 +1,90 @@
+import Synchronization
+
+/// A sleep that another task can cut short: a poller waits on it between polls, and
+/// `POST /v1/refresh` fires it so the poller polls now. One waiter at a time.
+public final class Wakeup: Sendable {
+    private struct State {
+        var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var pendingFire = false
+        var nextID: UInt64 = 0
+    }
+    private let state = Mutex(State())
+
+    /// Creates a wakeup.
+    public init() {}
+
+    /// Ends the current wait at once, or the next one if nobody waits now.
+    public func fire() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let waiter = s.waiter else { s.pendingFire = true; return nil }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Waits for `duration`, a ``fire()``, or cancellation, whichever comes first.
+    public func wait(for duration: Duration) async {
+        let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
+        var timer: Task<Void, Never>?
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { s -> Bool in
+                    if s.pendingFire || Task.isCancelled { s.pendingFire = false; return true }
+                    s.waiter = (id, continuation)
+                    return false
+                }
+                if now {
+                    continuation.resume()
+                } else {
+                    timer = Task { [self] in
+                        try? await Task.sleep(for: duration)
+                        resume(id)
+                    }
+                }
+            }
+        } onCancel: {
+            resume(id)
+        }
+        timer?.cancel()
+    }
+
+    private func resume(_ id: UInt64) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let waiter = s.waiter, waiter.id == id else { return nil }
+            s.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+}
+
+/// Exponential backoff with jitter for reconnects and failed polls.
+public struct Backoff: Sendable, Equatable {
+    /// The first delay.
+    public var initial: Duration
+    /// The longest delay.
+    public var maximum: Duration
+    /// Failures in a row so far.
+    public private(set) var failures = 0
+
+    /// Creates a backoff.
+    public init(initial: Duration, maximum: Duration) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// Records a failure and returns how long to wait: `initial × 2^(n-1)`, capped, with
+    /// ±20 % jitter so many stations do not retry in step.
+    public mutating func nextDelay() -> Duration {
+        failures += 1
+        let exponent = min(failures - 1, 16)
+        let base = min(initial * (1 << exponent), maximum)
+        return base * Double.random(in: 0.8...1.2)
+    }
+
+    /// Forgets the failures after a success.
+    public mutating func reset() {
+        failures = 0
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// The single owner of the state: applies what watchers see, merges each station, and
+/// publishes a new document version (sequence + 1) whenever something a reader would notice
+/// changed.
+///
+/// Bookkeeping times (`checkedAt`, `okAt`, `seenAt`) alone do not make a new version unless
+/// the published ones are over a minute old, so a quiet station costs one version a minute,
+/// not one per poll.
+public actor StateStore {
+    private var specs: [StationSpec]
+    private var live: String?
+    private var inputs: [String: StationInputs] = [:]
+    private var loaded: [String: StationState] = [:]
+    private var publishedAt: [String: Date] = [:]
+    private var document: StateDocument
+    private let merger = StationMerger()
+    private let clock: @Sendable () -> Date
+    private var publishers: [any StatePublisher]
+    /// Bookkeeping-only changes are published when the last version is older than this.
+    private let timestampRefresh: TimeInterval = 60
+
+    /// Creates the store. `previous` is the document loaded from the state file: it is
+    /// served, marked stale, until each station's watchers report, and its sequence goes on.
+    public init(stations: [StationSpec], live: String?, previous: StateDocument?,
+                publishers: [any StatePublisher] = [], clock: @escaping @Sendable () -> Date = Date.init) {
+        self.specs = stations
+        self.live = live
+        self.clock = clock
+        self.publishers = publishers
+        let now = clock()
+        for spec in stations { inputs[spec.id] = StationInputs(spec: spec) }
+        for station in previous?.stations ?? [] { loaded[station.id] = station }
+        let merger = self.merger
+        let stationStates = stations.map { spec in
+            previous?.station(spec.id) ?? merger.merge(spec, StationInputs(spec: spec), now: now, previous: nil)
+        }
+        document = StateDocument(sequence: (previous?.sequence ?? 0) + 1, updatedAt: now, live: live,
+                                 stale: previous != nil, stations: stationStates)
+    }
+
+    /// Adds a publisher (e.g. the API's event hub, once it runs).
+    public func addPublisher(_ publisher: any StatePublisher) {
+        publishers.append(publisher)
+    }
+
+    /// Publishes the current document to every publisher as a whole-document change.
+    public func publishSnapshot() {
+        for publisher in publishers { publisher.publish(document, changed: nil) }
+    }
+
+    /// The current document.
+    public var current: StateDocument { document }
+
+    /// The configured stations.
+    public var stations: [StationSpec] { specs }
+
+    /// Applies one observation and publishes if its station changed.
+    public func apply(_ observation: Observation) {
+        let id: String
+        switch observation {
+        case .stream(let station, let index, let event):
+            id = station
+            inputs[station]?.apply(stream: index, event)
+        case .source(let station, let index, let event):
+            id = station
+            inputs[station]?.apply(source: index, event)
+        }
+        remerge(id, now: clock())
+    }
+
+    /// Re-merges every station at the current time (programs end, songs end, sources go
+    /// stale without anyone reporting) and publishes what changed.
+    public func tick() {
+        let now = clock()
+        for spec in specs { remerge(spec.id, now: now) }
+    }
+
+    /// The next instant at which time alone could change the document, at most a minute away.
+    public func nextDeadline() -> Date {
+        let now = clock()
+        var deadline = now.addingTimeInterval(timestampRefresh)
+        func consider(_ date: Date?) {
+            if let date, date > now, date < deadline { deadline = date }
+        }
+        for station in document.stations {
+            consider(station.now.program?.end)
+            consider(station.next.first?.start)
+            if let song = station.now.song, let start = song.start, let duration = song.duration {
+                consider(start.addingTimeInterval(duration + merger.songGrace + 0.5))
+            }
+        }
+        for (_, input) in inputs {
+            for source in input.sources {
+                if let reference = source.okAt ?? source.firstCheckedAt {
+                    consider(reference.addingTimeInterval(3 * source.spec.interval.seconds + 0.5))
+                }
+            }
+        }
+        return deadline
+    }
+
+    /// Applies a new configuration: stations whose spec did not change keep their inputs
+    /// (and their watchers, which the supervisor keeps); others start afresh.
+    public func reconfigure(stations: [StationSpec], live: String?) {
+        var kept: [String: StationInputs] = [:]
+        let old = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
+        for spec in stations {
+            if old[spec.id] == spec, let existing = inputs[spec.id] {
+                kept[spec.id] = existing
+            } else {
+                kept[spec.id] = StationInputs(spec: spec)
+            }
+        }
+        specs = stations
+        self.live = live
+        inputs = kept
+        let now = clock()
+        let previous = Dictionary(uniqueKeysWithValues: document.stations.map { ($0.id, $0) })
+        document.stations = stations.map { spec in
+            merger.merge(spec, kept[spec.id] ?? StationInputs(spec: spec), now: now, previous: previous[spec.id])
+        }
+        document.live = live
+        bump(now: now, changed: nil)
+    }
+
+    // MARK: Merging and publishing
+
+    private func remerge(_ id: String, now: Date) {
+        guard let spec = specs.first(where: { $0.id == id }), var input = inputs[id],
+              let position = document.stations.firstIndex(where: { $0.id == id }) else { return }
+        guard input.fresh else { return }  // still serving the loaded state
+        let previous = document.stations[position]
+        var state = merger.merge(spec, input, now: now, previous: previous)
+        if let old = previous.now.song, !old.sameSong(as: state.now.song) {
+            input.history.removeAll { $0.sameSong(as: old) }
+            input.history.insert(old, at: 0)
+            input.history = Array(input.history.prefix(merger.recentLimit))
+            inputs[id] = input
+            state.recent = input.history
+        }
+        let significant = state.withoutBookkeeping() != previous.withoutBookkeeping()
+        let refresh = state != previous
+            && now.timeIntervalSince(publishedAt[id] ?? .distantPast) >= timestampRefresh
+        guard significant || refresh || document.stale else { return }
+        document.stations[position] = state
+        publishedAt[id] = now
+        let wasStale = document.stale
+        document.stale = specs.contains { !(inputs[$0.id]?.fresh ?? true) && loaded[$0.id] != nil }
+        bump(now: now, changed: wasStale && !document.stale ? nil : state)
+    }
+
+    private func bump(now: Date, changed: StationState?) {
+        document.sequence += 1
+        document.updatedAt = now
+        for publisher in publishers { publisher.publish(document, changed: changed) }
+    }
+}
+
+extension SongValue {
+    /// Same title and artist (the song did not change, whatever the bookkeeping says).
+    func sameSong(as other: SongValue?) -> Bool {
+        guard let other else { return false }
+        return title == other.title && artist == other.artist
+    }
+}
+
+extension StationState {
+    /// The state with the times that change on every poll blanked, for change detection.
+    func withoutBookkeeping() -> StationState {
+        var copy = self
+        let epoch = Date(timeIntervalSince1970: 0)
+        copy.changedAt = epoch
+        copy.streams = streams.map { var s = $0; s.checkedAt = nil; s.error?.at = epoch; return s }
+        copy.sources = sources.map { var s = $0; s.checkedAt = nil; s.okAt = nil; s.error?.at = epoch; return s }
+        copy.now.program?.seenAt = epoch
+        copy.now.song?.seenAt = epoch
+        copy.next = next.map { var p = $0; p.seenAt = epoch; return p }
+        return copy
+    }
+}
