@@ -43,3 +43,77 @@ struct ProbeCommandTests {
         #expect(noArgs.status == 64)
     }
 }
+
+@Suite("streamd probe KIND for every kind, run as a process", .timeLimit(.minutes(2)))
+struct ProbeKindsTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("StreamCoreTests/Fixtures").path
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// (kind, fixture, extra flags, the current title or program name expected)
+    static let sourceCases: [(String, String, [String], String)] = [
+        ("triton", "triton/triton_nowplaying_WQHTAAC_duration_hhmmss_all_properties.xml", [], "Walk It Talk It (feat. Drake)"),
+        ("composer", "composer/composer_now_wmht_2026-02-18_doc_excerpt.json", [], "Classical WMHT"),
+        ("cadence", "cadence/synthetic_widget_now.json", [], ""),
+        ("icecast", "icecast/local-icecast-2.4.4-status-json-1mount.json", [], ""),
+        ("shoutcast", "shoutcast/stats_json_dnas_2.6.1_real_smb_star_radio.json", [], ""),
+        ("azuracast", "azuracast/nowplaying_station.openapi-example.json", [], ""),
+        ("spinitron", "spinitron/synthetic_spins.json", [], ""),
+    ]
+
+    @Test("every source kind parses its fixture through file:// and prints the snapshot", arguments: 0..<7)
+    func sources(_ index: Int) async throws {
+        let (kind, fixture, flags, expected) = Self.sourceCases[index]
+        let result = try await StreamdProcess.run(["probe", kind, "file://\(Self.fixtures)/\(fixture)"] + flags)
+        #expect(result.status == 0, "\(kind): \(result.stdout) \(result.stderr)")
+        let output = try json(result.stdout)
+        #expect(output["kind"] as? String == kind)
+        let snapshot = try #require(output["snapshot"] as? [String: Any])
+        if !expected.isEmpty {
+            let current = (snapshot["current"] as? [String: Any])?["title"] as? String
+            let program = (snapshot["program"] as? [String: Any])?["name"] as? String
+            #expect(current == expected || program == expected, "\(kind): \(snapshot)")
+        }
+        #expect(snapshot["current"] != nil || snapshot["program"] != nil, "\(kind) found nothing: \(snapshot)")
+    }
+
+    @Test("a malformed payload prints a parse error and exits 1")
+    func malformed() async throws {
+        let result = try await StreamdProcess.run(["probe", "icecast", "file://\(Self.fixtures)/icecast/local-icecast-2.4.4-status-json-startup-invalid.json"])
+        #expect(result.status == 1)
+        let error = try #require(try json(result.stdout)["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "parse")
+        #expect((error["message"] as? String)?.contains("line 1") == true)
+    }
+
+    @Test("probe icy reads the head and the first title of a live stream")
+    func icy() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        server.setTitle("Beyonc&#233; - D&#233;j&#224; Vu", for: "/live")
+        let result = try await StreamdProcess.run(["probe", "icy", server.url("/live")])
+        await server.shutdown()
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let stream = try #require(try json(result.stdout)["stream"] as? [String: Any])
+        #expect(stream["status"] as? String == "up")
+        #expect(stream["name"] as? String == "Loopback FM")
+        let track = try #require(stream["track"] as? [String: Any])
+        #expect(track["title"] as? String == "Déjà Vu")
+        #expect(track["artist"] as? String == "Beyoncé")
+    }
+
+    @Test("probe hls reads a playlist's newest title; a dead stream exits 1 with the error")
+    func hlsAndDown() async throws {
+        let result = try await StreamdProcess.run(["probe", "hls", "file://\(Self.fixtures)/hls/iheart_media_playlist_song_M.as-published.m3u8"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let stream = try #require(try json(result.stdout)["stream"] as? [String: Any])
+        #expect((stream["track"] as? [String: Any])?["title"] as? String == "Sunflower")
+        let port = try await LoopbackServer.closedPort()
+        let down = try await StreamdProcess.run(["probe", "icy", "http://127.0.0.1:\(port)/live"])
+        #expect(down.status == 1)
+        #expect(((try json(down.stdout)["stream"] as? [String: Any])?["error"] as? [String: Any])?["kind"] as? String == "connect")
+    }
+}

@@ -18,7 +18,7 @@ public enum ItemKind: String, Sendable, Codable, Hashable {
 /// Strings are as the format delivered them (charset already decoded where the format
 /// says how); cleaning for display (entities, "Artist - Title" splitting) is done by
 /// the text normaliser, not by each parser.
-public struct Track: Sendable, Equatable, Hashable {
+public struct Track: Sendable, Equatable, Hashable, Codable {
     /// The title, never empty.
     public var title: String
     /// The performing artist, if the source names one.
@@ -45,7 +45,7 @@ public struct Track: Sendable, Equatable, Hashable {
 }
 
 /// A program (show) from a schedule source.
-public struct ProgramSlot: Sendable, Equatable, Hashable {
+public struct ProgramSlot: Sendable, Equatable, Hashable, Codable {
     /// The program's name, e.g. "Morning Edition".
     public var name: String
     /// Hosts, in the order the source lists them.
@@ -65,7 +65,7 @@ public struct ProgramSlot: Sendable, Equatable, Hashable {
 }
 
 /// What one poll of a now-playing source says, normalised across formats.
-public struct SourceSnapshot: Sendable, Equatable {
+public struct SourceSnapshot: Sendable, Equatable, Codable {
     /// The program on now, from schedule sources.
     public var program: ProgramSlot?
     /// The item playing now (may be an ad or ID: see `Track.kind`).

@@ -8,97 +8,92 @@ struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Fetch one stream or source once and print what streamd makes of it (JSON).",
-        discussion: "KIND is http (status, headers, size, timings). file:// URLs work.")
+        discussion: """
+            Streams (icy, ogg, hls) are read until the first title or the time limit; sources \
+            (triton, composer, cadence, icecast, shoutcast, azuracast, spinitron) are fetched and \
+            parsed once; http prints status, headers, size and timings. file:// URLs work.
+            """)
 
-    @Argument(help: "What to fetch: http.") var kind: String
+    static let streamKinds = ["icy": StreamFormat.icy, "ogg": .ogg, "hls": .hls, "stream": .auto]
+
+    @Argument(help: "What to fetch: http, icy, ogg, hls, stream (auto), or a source kind.") var kind: String
     @Argument(help: "The URL (http, https or file).") var url: String
     @Option(help: "Give up after this many seconds.") var timeout: Double = 15
+    @Option(help: "The station's IANA time zone, for schedule times.") var timezone: String = "America/New_York"
+    @Option(help: "Icecast mount or AzuraCast station shortcode to read.") var mount: String?
+    @Option(help: "Title charset: utf-8, iso-8859-1 or windows-1252 (default: detect).") var charset: String?
+    @Option(help: "Spinitron API token.") var token: String?
+    @Option(help: "Second URL: a Composer/Cadence day schedule, or Spinitron playlists.") var secondaryURL: String?
 
     func run() async throws {
-        guard kind == "http" else {
-            printError("streamd probe: unknown kind '\(kind)' (known: http)")
-            throw ExitStatus.usage
-        }
         let engine = try CurlEngine()
         defer { engine.shutdown() }
-        let request = HTTPRequest(url: url, totalTimeout: .milliseconds(Int(timeout * 1000)))
-        do {
-            let response = try await engine.fetch(request)
-            try printJSON(HTTPProbeReport(response, url: url))
-        } catch {
-            try printJSON(ErrorReport(error))
-            throw ExitStatus.failure
-        }
-    }
-}
-
-/// What `probe http` prints.
-struct HTTPProbeReport: Encodable {
-    struct Header: Encodable { let name: String; let value: String }
-    struct Timings: Encodable {
-        let nameLookupMs, connectMs, tlsMs, firstByteMs, totalMs: Double
-    }
-
-    let kind = "http"
-    let url: String
-    let effectiveURL: String
-    let status: Int
-    let statusLine: String
-    let headers: [Header]
-    let size: Int
-    let redirects: Int
-    let remoteAddress: String?
-    let timings: Timings
-
-    init(_ response: HTTPResponse, url: String) {
-        func ms(_ d: Duration) -> Double { (Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15).rounded(toPlaces: 3) }
-        self.url = url
-        effectiveURL = response.summary.effectiveURL
-        status = response.status
-        statusLine = response.head.statusLine
-        headers = response.headers.map { Header(name: $0.name, value: $0.value) }
-        size = response.body.count
-        redirects = response.summary.redirectCount
-        remoteAddress = response.summary.remoteAddress
-        let t = response.summary.timings
-        timings = Timings(nameLookupMs: ms(t.nameLookup), connectMs: ms(t.connect), tlsMs: ms(t.tlsHandshake),
-                          firstByteMs: ms(t.firstByte), totalMs: ms(t.total))
-    }
-}
-
-/// `{"error": {...}}` for a failed probe.
-struct ErrorReport: Encodable {
-    struct Body: Encodable {
-        let kind: String
-        let message: String
-        let url: String?
-        let httpStatus: Int?
-        let curlCode: Int?
-    }
-    let error: Body
-
-    init(_ error: any Error) {
-        if let http = error as? HTTPError {
-            self.error = Body(kind: http.kind.rawValue, message: http.message, url: http.url,
-                              httpStatus: http.httpStatus, curlCode: http.curlCode)
-        } else if let parse = error as? ParseError {
-            self.error = Body(kind: "parse", message: parse.description, url: nil, httpStatus: nil, curlCode: nil)
+        let limit = Duration.milliseconds(Int(max(0.1, timeout) * 1000))
+        if kind == "http" {
+            do {
+                let response = try await engine.fetch(HTTPRequest(url: url, totalTimeout: limit))
+                try printJSON(HTTPProbeReport(response, url: url))
+            } catch {
+                try printJSON(ErrorReport(error))
+                throw ExitStatus.failure
+            }
+        } else if let format = Self.streamKinds[kind] {
+            let textCharset = try parseCharset()
+            var tuning = MonitorTuning()
+            tuning.probeTimeout = limit
+            let report = await Probe.stream(url: url, format: format, charset: textCharset, engine: engine, tuning: tuning)
+            try printJSON(StreamProbeOutput(kind: kind, url: url, report: report))
+            if report.status != "up" { throw ExitStatus.failure }
+        } else if let source = NowPlayingKind(rawValue: kind) {
+            guard let zone = TimeZone(identifier: timezone) else {
+                printError("streamd probe: unknown time zone '\(timezone)'")
+                throw ExitStatus.usage
+            }
+            let event = await Probe.source(source, url: url, secondaryURL: secondaryURL, selector: mount, token: token,
+                                           timeZone: zone, engine: engine, timeout: limit)
+            switch event {
+            case .ok(let snapshot, let schedule, _):
+                try printJSON(SourceProbeOutput(kind: kind, url: url, snapshot: snapshot, schedule: schedule))
+            case .failed(let error):
+                try printJSON(["error": error])
+                throw ExitStatus.failure
+            }
         } else {
-            self.error = Body(kind: "other", message: "\(error)", url: nil, httpStatus: nil, curlCode: nil)
+            let known = (["http"] + Self.streamKinds.keys.sorted() + NowPlayingKind.allCases.map(\.rawValue)).joined(separator: ", ")
+            printError("streamd probe: unknown kind '\(kind)' (known: \(known))")
+            throw ExitStatus.usage
         }
     }
-}
 
-/// Prints a value as pretty JSON with sorted keys on standard output.
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
-extension Double {
-    func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
-        return (self * scale).rounded() / scale
+    private func parseCharset() throws -> TextCharset? {
+        guard let charset else { return nil }
+        guard let parsed = TextCharset(ianaName: charset) else {
+            printError("streamd probe: unknown charset '\(charset)' (utf-8, iso-8859-1, windows-1252)")
+            throw ExitStatus.usage
+        }
+        return parsed
     }
+}
+
+/// What `probe icy|ogg|hls|stream` prints.
+struct StreamProbeOutput: Encodable {
+    let kind: String
+    let url: String
+    let report: Probe.StreamReport
+
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey { case kind, url, stream }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(url, forKey: .url)
+        try c.encode(report, forKey: .stream)
+    }
+}
+
+/// What `probe <source kind>` prints: the normalized snapshot.
+struct SourceProbeOutput: Encodable {
+    let kind: String
+    let url: String
+    let snapshot: SourceSnapshot
+    let schedule: [ProgramSlot]?
 }
