@@ -1,0 +1,56 @@
+extension DemoStation {
+    /// The configuration that makes the daemon watch this station: `[daemon]` with `socket`,
+    /// `state_file` and `live = "demo-fm"`, and one `[[station]]` with the ICY stream
+    /// (`follow`), the Triton source (every 5 s) and the Composer source (every 10 s; its
+    /// day schedule is `/composer/day`, the `now` URL with its last component replaced).
+    public func configurationTOML(socket: String, stateFile: String) -> String {
+        """
+        # streamd demo: a simulated station served by this process on 127.0.0.1:\(port).
+
+        [daemon]
+        socket = \(Self.tomlString(socket))
+        state_file = \(Self.tomlString(stateFile))
+        live = "\(DemoPlaylist.stationID)"
+
+        [[station]]
+        id = "\(DemoPlaylist.stationID)"
+        name = "\(DemoPlaylist.stationName)"
+        timezone = "\(DemoPlaylist.timeZoneIdentifier)"
+
+          [[station.stream]]
+          id = "main"
+          url = "\(url("/live.mp3"))"
+          mode = "follow"
+
+          [[station.source]]
+          kind = "triton"
+          url = "\(url("/triton/nowplaying"))"
+          interval = "5s"
+
+          [[station.source]]
+          kind = "composer"
+          url = "\(url("/composer/now"))"
+          interval = "10s"
+
+        """
+    }
+
+    /// A TOML basic string: quotes, backslashes and control characters escaped.
+    static func tomlString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16, uppercase: true)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
