@@ -58,10 +58,3 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "The daemon's socket.") var socket: String = "/run/streamd/streamd.sock"
     func run() async throws { try notBuiltYet("watch", issue: 4) }
 }
-
-/// `streamd check-config FILE` (issue #4).
-struct CheckConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a configuration file.")
-    @Argument(help: "The TOML file.") var file: String
-    func run() async throws { try notBuiltYet("check-config", issue: 4) }
-}
