@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the handlers of one connection share (confined to its event loop).
+final class ConnectionShared {
+    /// True while the next bytes are a request head (the head-size guard counts them).
+    var awaitingHead = true
+    /// True from a request head until its response has been written (or while streaming).
+    var responseInProgress = false
+}
+
+/// A whole error response as raw bytes, for the guards that sit before the HTTP codec:
+/// always `Connection: close`.
+enum RawResponse {
+    static func bytes(_ error: APIError) -> ByteBuffer {
+        var body = SSEEncoding.encode(error.body)
+        body.append(UInt8(ascii: "\n"))
+        var head = "HTTP/1.1 \(error.status.code) \(error.status.reasonPhrase)\r\n"
+        head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+        for (name, value) in error.headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        var buffer = ByteBuffer(string: head)
+        buffer.writeBytes(body)
+        return buffer
+    }
+}
+
+/// Counts the bytes of each request head before the HTTP decoder sees them; past the limit it
+/// answers 431 and closes. (The decoder's own header-list limit is a second line: it does not
+/// count the request line.)
+final class HeadSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let limit: Int
+    private let shared: ConnectionShared
+    private let metrics: MetricsRegistry
+    private var counted = 0
+    private var sawContent = false
+    private var tail: UInt32 = 0
+    private var rejected = false
+
+    init(limit: Int, shared: ConnectionShared, metrics: MetricsRegistry) {
+        self.limit = limit
+        self.shared = shared
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !rejected else { return }
+        if shared.awaitingHead {
+            let buffer = unwrapInboundIn(data)
+            for byte in buffer.readableBytesView {
+                counted += 1
+                tail = tail << 8 | UInt32(byte)
+                if byte != 0x0D && byte != 0x0A { sawContent = true }
+                if sawContent && (tail == 0x0D0A_0D0A || tail & 0xFFFF == 0x0A0A) {
+                    shared.awaitingHead = false
+                    counted = 0
+                    sawContent = false
+                    tail = 0
+                    break
+                }
+                if counted > limit {
+                    reject(context: context)
+                    return
+                }
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    private func reject(context: ChannelHandlerContext) {
+        rejected = true
+        metrics.countRequest(route: "invalid", code: 431)
+        guard !shared.responseInProgress else {
+            context.close(promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutbound(RawResponse.bytes(.headTooLarge(limit)))).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func wrapOutbound(_ buffer: ByteBuffer) -> NIOAny { NIOAny(buffer) }
+}
+
+/// The handler of a connection over the limit: answers 503 and closes.
+final class ConnectionRefusal: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let limit: Int
+    private var answered = false
+
+    init(limit: Int) { self.limit = limit }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { answer(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        answer(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    private func answer(context: ChannelHandlerContext) {
+        guard !answered else { return }
+        answered = true
+        context.writeAndFlush(NIOAny(RawResponse.bytes(.tooManyConnections(limit)))).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
+}

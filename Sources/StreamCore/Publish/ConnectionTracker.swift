@@ -1,0 +1,45 @@
+import NIOCore
+import Synchronization
+
+/// The open connections of every listener of a server: admits up to the limit, and closes
+/// them all at shutdown.
+final class ConnectionTracker: Sendable {
+    private let limit: Int
+    private let state = Mutex(State())
+
+    struct State {
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var closing = false
+    }
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Registers `channel` unless the server is at its limit or shutting down.
+    func admit(_ channel: any Channel) -> Bool {
+        let admitted = state.withLock { s -> Bool in
+            guard !s.closing, s.channels.count < limit else { return false }
+            s.channels[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if admitted {
+            channel.closeFuture.whenComplete { [weak self] _ in
+                _ = self?.state.withLock { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
+            }
+        }
+        return admitted
+    }
+
+    /// How many connections are open.
+    var count: Int { state.withLock { $0.channels.count } }
+
+    /// Refuses new connections and closes every open one.
+    func closeAll() async {
+        let channels = state.withLock { s in
+            s.closing = true
+            return Array(s.channels.values)
+        }
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+}
