@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import StreamCore
+
+/// `streamd demo`: the daemon watching a built-in simulated station on 127.0.0.1.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the daemon against a built-in simulated station (no network needed).")
+
+    @Option(help: "Seconds between song changes.") var songLength: Double = 20
+    @Option(help: "Minutes per program in the simulated schedule.") var programLength: Double = 10
+    @Option(help: "Directory for the socket and state file (default: a per-user folder in /tmp).") var directory: String?
+
+    func run() async throws {
+        let folder = directory ?? ClientSocket.demoDirectory
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let socket = folder + "/streamd.sock"
+        let stateFile = folder + "/state.json"
+        let station = try await DemoStation.start(songLength: .milliseconds(Int(songLength * 1000)),
+                                                  programLength: .milliseconds(Int(programLength * 60_000)))
+        let configFile = folder + "/streamd.toml"
+        try station.configurationTOML(socket: socket, stateFile: stateFile).write(toFile: configFile, atomically: true, encoding: .utf8)
+        let configuration: StreamdConfiguration
+        do {
+            configuration = try StreamdConfiguration.load(path: configFile)
+        } catch {
+            for line in error.lines { printError(line) }
+            throw ExitStatus.config
+        }
+        let logger = DaemonRunner.makeLogger(level: .notice)
+        let signals = SignalStream.make()
+        let daemon = try await StreamdDaemon.start(configuration: configuration, configPath: configFile, logger: logger)
+        let bin = CommandLine.arguments.first ?? "streamd"
+        print("""
+            streamd demo: watching "Demo FM", a simulated station on http://127.0.0.1:\(station.port)
+              stream      \(station.url("/live.mp3")) (ICY, a new song every \(Int(songLength)) s, ads and IDs between)
+              sources     Triton XML every 5 s, NPR Composer now/day every 10 s
+              socket      \(socket)
+              state file  \(stateFile)
+              config      \(configFile)
+
+            In another terminal:
+              \(bin) now          what is on, with elapsed / remaining
+              \(bin) watch        every change as it happens
+              \(bin) status       streams and sources
+              curl --unix-socket \(socket) http://streamd/v1/now
+
+            Ctrl-C stops the demo.
+            """)
+        FileHandleOutput.flush()
+        await DaemonRunner.serve(daemon, signals: signals, logger: logger)
+        await station.shutdown()
+    }
+}

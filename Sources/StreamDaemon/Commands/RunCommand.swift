@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import StreamCore
+
+/// `streamd run [--config FILE]`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon.",
+        discussion: "Without --config it reads /etc/streamd/streamd.toml if present, else the built-in WVIA-FM configuration.")
+
+    @Option(help: "Configuration file.") var config: String?
+    @Option(help: "Serve on this socket path instead of daemon.socket.") var socket: String?
+    @Option(help: "Write the state here instead of daemon.state_file.") var stateFile: String?
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); overrides the configuration.")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration: StreamdConfiguration
+        do {
+            configuration = try StreamdConfiguration.loadOrDefault(path: config)
+        } catch {
+            for line in error.lines { printError(line) }
+            throw ExitStatus.config
+        }
+        let level = logLevel.flatMap(ConfigLogLevel.init(rawValue:)) ?? configuration.daemon.logLevel
+        let logger = DaemonRunner.makeLogger(level: level)
+        let path = config ?? (FileManager.default.fileExists(atPath: StreamdConfiguration.defaultPath) ? StreamdConfiguration.defaultPath : nil)
+        var overrides = StreamdDaemon.Overrides()
+        overrides.socket = socket
+        overrides.stateFile = stateFile
+        let signals = SignalStream.make()
+        let daemon: StreamdDaemon
+        do {
+            daemon = try await StreamdDaemon.start(configuration: configuration, configPath: path, overrides: overrides, logger: logger)
+        } catch let error as ConfigError {
+            for line in error.lines { printError(line) }
+            throw ExitStatus.config
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitStatus.failure
+        }
+        logger.notice("streamd \(StreamdVersion.string) serving \(daemon.socketDescription), state in \(daemon.stateFilePath), config \(path ?? "built-in")")
+        await DaemonRunner.serve(daemon, signals: signals, logger: logger)
+    }
+}

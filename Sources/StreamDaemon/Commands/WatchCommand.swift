@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import StreamCore
+
+/// `streamd watch`: follows `/v1/events`, one line per change; reconnects (resuming with
+/// `Last-Event-ID`) when the daemon restarts.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "watch", abstract: "Follow changes as they happen.")
+    @Flag(help: "Print each event's JSON, one a line.") var json = false
+    @Option(help: "The daemon's socket (default: $STREAMD_SOCKET, /run/streamd/streamd.sock, or a running demo's).")
+    var socket: String?
+
+    func run() async throws {
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let client = DaemonClient(socket: ClientSocket.resolve(socket), engine: engine)
+        var lastID: UInt64?
+        var everConnected = false
+        while true {
+            var request = client.request("/v1/events", streaming: true)
+            if let lastID { request.headers.append(("Last-Event-ID", String(lastID))) }
+            var parser = SSEParser()
+            do {
+                for try await event in engine.stream(request) {
+                    guard case .body(let bytes) = event else {
+                        if case .head(let head) = event, !head.isSuccess {
+                            printError("streamd watch: the daemon answered HTTP \(head.status)")
+                            throw ExitStatus.failure
+                        }
+                        everConnected = true
+                        continue
+                    }
+                    for message in parser.feed(bytes) {
+                        if let id = message.id { lastID = id }
+                        print(render(message))
+                        FileHandleOutput.flush()
+                    }
+                }
+            } catch let error as HTTPError {
+                if !everConnected {
+                    printError("streamd: no streamd answers on \(client.socket) (\(error.message)); is the daemon running?")
+                    throw ExitStatus.unavailable
+                }
+            }
+            printError("streamd watch: connection lost; reconnecting…")
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func render(_ message: SSEParser.Message) -> String {
+        if json { return message.data }
+        let decoder = StateDocument.makeDecoder()
+        switch message.event {
+        case "station":
+            if let station = try? decoder.decode(StationState.self, from: Data(message.data.utf8)) {
+                return ClientText.watchLine(station, at: Date())
+            }
+        case "snapshot":
+            if let document = try? decoder.decode(StateDocument.self, from: Data(message.data.utf8)) {
+                return document.stations.map { ClientText.watchLine($0, at: Date()) }.joined(separator: "\n")
+            }
+        default:
+            break
+        }
+        return "\(message.event ?? "message"): \(message.data)"
+    }
+}
+
+/// Splits a Server-Sent Events byte stream into messages.
+struct SSEParser {
+    struct Message {
+        var id: UInt64?
+        var event: String?
+        var data: String
+    }
+
+    private var buffer: [UInt8] = []
+    private var current = Message(data: "")
+    private var hasData = false
+
+    mutating func feed(_ bytes: [UInt8]) -> [Message] {
+        buffer += bytes
+        var out: [Message] = []
+        while let newline = buffer.firstIndex(of: 10) {
+            var line = String(decoding: buffer[..<newline], as: UTF8.self)
+            buffer.removeSubrange(...newline)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty {
+                if hasData { out.append(current) }
+                current = Message(data: "")
+                hasData = false
+            } else if line.hasPrefix(":") {
+                continue
+            } else {
+                let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let field = String(parts[0])
+                var value = parts.count > 1 ? String(parts[1]) : ""
+                if value.hasPrefix(" ") { value.removeFirst() }
+                switch field {
+                case "id": current.id = UInt64(value)
+                case "event": current.event = value
+                case "data":
+                    current.data += hasData ? "\n" + value : value
+                    hasData = true
+                default: break
+                }
+            }
+        }
+        return out
+    }
+}
