@@ -18,8 +18,7 @@ test: deps
 	$(SWIFT) test
 
 demo: build
-	@echo "== streamd probe http (a Triton now-playing fixture, through libcurl) =="
-	$(BIN) probe http file://$(CURDIR)/Tests/StreamCoreTests/Fixtures/triton/triton_nowplaying_WBOSFMAAC_1item.xml
+	$(BIN) demo
 
 clean:
 	rm -rf .build
