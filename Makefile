@@ -1,11 +1,17 @@
 # streamd: the two commands a newcomer needs.
 #   make demo   build streamd and show it working, no network needed
 #   make test   install what is missing, build, and run every test
+# and for operators:
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the release binary, units, example config
 
 SWIFT ?= swift
 BIN := .build/debug/streamd
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps build clean
+.PHONY: demo test deps build clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -15,10 +21,25 @@ build: deps
 
 test: deps
 	$(SWIFT) build --build-tests
+	scripts/check-units.sh
 	$(SWIFT) test
 
 demo: build
 	$(BIN) demo
+
+install: deps
+	$(SWIFT) build -c release
+	install -D -m 0755 .build/release/streamd $(DESTDIR)$(PREFIX)/bin/streamd
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's|/usr/local/bin/streamd|$(PREFIX)/bin/streamd|' systemd/streamd.service > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.service
+	install -m 0644 systemd/streamd.socket $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.socket
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.service
+	install -d $(DESTDIR)$(CONFIG_DIR)
+	[ -e $(DESTDIR)$(CONFIG_DIR)/streamd.toml ] || install -m 0644 systemd/streamd.toml.example $(DESTDIR)$(CONFIG_DIR)/streamd.toml
+	install -D -m 0644 systemd/streamd.toml.example $(DESTDIR)$(PREFIX)/share/doc/streamd/streamd.toml.example
+	for f in docs/*.md docs/*.json; do install -D -m 0644 $$f $(DESTDIR)$(PREFIX)/share/doc/streamd/$$(basename $$f); done
+	@if [ -z "$(DESTDIR)" ] && ! getent group streamd >/dev/null; then groupadd --system streamd && echo "created the system group streamd (members may use the socket)"; fi
+	@echo "installed; next: systemctl daemon-reload && systemctl enable --now streamd.socket streamd.service"
 
 clean:
 	rm -rf .build

@@ -27,6 +27,7 @@ public final class CurlEngine: @unchecked Sendable {
         var cancellations: [CurlTransfer] = []
         var shuttingDown = false
         var threadExited = false
+        var stall: Duration?
     }
 
     /// Starts the engine thread. Throws when libcurl cannot be initialised.
@@ -94,16 +95,33 @@ public final class CurlEngine: @unchecked Sendable {
         curl_multi_cleanup(multi)
     }
 
+    /// Wakes the engine thread for one turn of its loop (the watchdog does this before
+    /// checking that ``heartbeat`` moved).
+    public func wake() {
+        inbox.withLock { inbox in
+            if !inbox.shuttingDown { curl_multi_wakeup(multi) }
+        }
+    }
+
+    /// Test hook: blocks the engine thread for `duration`, as a hung libcurl call would, so
+    /// tests can see the watchdog pings stop. The daemon only wires it when
+    /// `STREAMD_TEST_HOOKS=1`.
+    public func simulateHang(for duration: Duration) {
+        inbox.withLock { $0.stall = duration }
+        curl_multi_wakeup(multi)
+    }
+
     // MARK: - The engine thread
 
     private func run() {
         var running: Int32 = 0
         while true {
             beats.add(1, ordering: .relaxed)
-            let (additions, cancellations, shuttingDown) = inbox.withLock { inbox in
-                defer { inbox.additions.removeAll(); inbox.cancellations.removeAll() }
-                return (inbox.additions, inbox.cancellations, inbox.shuttingDown)
+            let (additions, cancellations, shuttingDown, stall) = inbox.withLock { inbox in
+                defer { inbox.additions.removeAll(); inbox.cancellations.removeAll(); inbox.stall = nil }
+                return (inbox.additions, inbox.cancellations, inbox.shuttingDown, inbox.stall)
             }
+            if let stall { Thread.sleep(forTimeInterval: Double(stall.components.seconds) + Double(stall.components.attoseconds) / 1e18) }
             for transfer in additions { add(transfer) }
             for transfer in cancellations { remove(transfer, because: "transfer cancelled") }
             if shuttingDown { break }

@@ -29,10 +29,25 @@ struct RunCommand: AsyncParsableCommand {
         var overrides = StreamdDaemon.Overrides()
         overrides.socket = socket
         overrides.stateFile = stateFile
+        let inherited = SocketActivation.inheritedSockets()
+        SocketActivation.clearEnvironment()
+        if let first = inherited.first {
+            overrides.inheritedSocket = first.fd
+            if inherited.count > 1 { logger.warning("systemd passed \(inherited.count) sockets; serving on the first (fd \(first.fd))") }
+        }
+        let notifier = SystemdNotifier()
         let signals = SignalStream.make()
         let daemon: StreamdDaemon
         do {
-            daemon = try await StreamdDaemon.start(configuration: configuration, configPath: path, overrides: overrides, logger: logger)
+            daemon = try await StreamdDaemon.start(configuration: configuration, configPath: path, overrides: overrides,
+                                                   logger: logger) { phase in
+                switch phase {
+                case .started: notifier.reloading()
+                case .finished(let result):
+                    if case .failure(let error) = result { notifier.status("reload refused: \(error.message)") }
+                    notifier.ready()
+                }
+            }
         } catch let error as ConfigError {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
@@ -41,6 +56,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         logger.notice("streamd \(StreamdVersion.string) serving \(daemon.socketDescription), state in \(daemon.stateFilePath), config \(path ?? "built-in")")
-        await DaemonRunner.serve(daemon, signals: signals, logger: logger)
+        notifier.ready(status: ServiceStatus.line(await daemon.currentDocument()))
+        await daemon.store.addPublisher(ServiceStatusPublisher(notifier: notifier))
+        let watchdog = Task { await ServiceWatchdog(notifier: notifier, engine: daemon.engine, store: daemon.store, logger: logger).run() }
+        await DaemonRunner.serve(daemon, signals: signals, logger: logger, notifier: notifier)
+        watchdog.cancel()
     }
 }

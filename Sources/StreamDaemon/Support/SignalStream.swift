@@ -2,17 +2,20 @@ import Dispatch
 import Foundation
 
 /// The signals the daemon acts on, as an async sequence: SIGHUP (reload), SIGTERM and
-/// SIGINT (stop).
+/// SIGINT (stop), and SIGUSR2 (block the engine, a test hook) when `STREAMD_TEST_HOOKS=1`.
 enum SignalStream {
     enum Received: Sendable {
         case reload
+        case hang
         case stop(Int32)
     }
 
     static func make() -> AsyncStream<Received> {
         let (stream, continuation) = AsyncStream<Received>.makeStream()
         var sources: [DispatchSourceSignal] = []
-        for (number, event) in [(SIGHUP, Received.reload), (SIGTERM, .stop(SIGTERM)), (SIGINT, .stop(SIGINT))] {
+        var wanted: [(Int32, Received)] = [(SIGHUP, .reload), (SIGTERM, .stop(SIGTERM)), (SIGINT, .stop(SIGINT))]
+        if ProcessInfo.processInfo.environment["STREAMD_TEST_HOOKS"] == "1" { wanted.append((SIGUSR2, .hang)) }
+        for (number, event) in wanted {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { continuation.yield(event) }
