@@ -24,6 +24,8 @@ public enum StreamdProcess {
     /// A binary that is missing is a test failure with a clear message, never a skip.
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
+        /// Creates the error.
+        public init(path: String) { self.path = path }
         public var description: String { "streamd binary not found at \(path): run `swift build` first (make test does)" }
     }
 

@@ -1,0 +1,206 @@
+import Foundation
+import StreamTestSupport
+import Synchronization
+import Testing
+
+/// A `streamd run` process for the systemd tests, with its own temp directory.
+private final class ServiceProcess: Sendable {
+    let directory: String
+    let socket: String
+    let process: Process
+    let stderrPath: String
+    private let exit = ExitBox()
+
+    init(streamURL: String, environment: [String: String], command: [String]? = nil, socketOverride: String? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamd-systemd-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        socket = socketOverride ?? directory + "/streamd.sock"
+        stderrPath = directory + "/stderr.log"
+        let config = """
+            [daemon]
+            socket = "\(directory)/streamd.sock"
+            state_file = "\(directory)/state.json"
+            live = "test-fm"
+
+            [[station]]
+            id = "test-fm"
+            name = "Test FM"
+            timezone = "America/New_York"
+
+              [[station.stream]]
+              id = "main"
+              url = "\(streamURL)"
+            """
+        try config.write(toFile: directory + "/streamd.toml", atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process = Process()
+        let args = ["run", "--config", directory + "/streamd.toml"]
+        if let command {
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst()) + [StreamdProcess.binary.path] + args
+        } else {
+            process.executableURL = StreamdProcess.binary
+            process.arguments = args
+        }
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "JOURNAL_STREAM")
+        process.environment = env.merging(environment) { $1 }
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardOutput = FileHandle.nullDevice
+        let exit = self.exit
+        process.terminationHandler = { p in exit.status.withLock { $0 = p.terminationStatus } }
+        guard FileManager.default.isExecutableFile(atPath: StreamdProcess.binary.path) else {
+            throw StreamdProcess.Missing(path: StreamdProcess.binary.path)
+        }
+        try process.run()
+    }
+
+    var exitStatus: Int32? { exit.status.withLock { $0 } }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit; nil if it did not within `timeout`.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = exitStatus { return status }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    func stop() async {
+        if process.isRunning {
+            signal(SIGTERM)
+            if await waitForExit(timeout: .seconds(5)) == nil { signal(SIGKILL) }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+private final class ExitBox: Sendable {
+    let status = Mutex<Int32?>(nil)
+}
+
+/// GET over the daemon's socket (status 0 when nothing answers).
+private func socketGET(_ socket: String, _ path: String) async throws -> (status: Int, body: String) {
+    let answer = await UnixSocketHTTP.get(socket, path)
+    return (answer.status, answer.body)
+}
+
+@Suite("systemd: notification, watchdog, socket activation", .serialized, .timeLimit(.minutes(2)))
+struct SystemdTests {
+    @Test("READY after the socket listens, STATUS, WATCHDOG pings that stop while the engine hangs, RELOADING/READY around SIGHUP, STOPPING on SIGTERM")
+    func notifySequence() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        server.setTitle("Notify - Test", for: "/live")
+        let receiver = try NotifyReceiver()
+        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: [
+            "NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "1000000", "STREAMD_TEST_HOOKS": "1",
+            "STREAMD_TEST_HANG_SECONDS": "3",
+        ])
+        do {
+            let ready = try await receiver.wait(for: "READY=1") { $0.contains("READY=1") }
+            #expect(ready.contains("STATUS="), "READY carries the first status line")
+            let health = try await socketGET(daemon.socket, "/v1/health")
+            #expect(health.status == 200 || health.status == 503, "the socket answers once READY=1 was sent")
+            try await receiver.wait(for: "a STATUS line naming the stations") { $0.hasPrefix("STATUS=") && $0.contains("station") }
+
+            // Watchdog: pings every ~0.5 s while the engine turns.
+            try await Task.sleep(for: .seconds(2))
+            let pings = receiver.messages.filter { $0 == "WATCHDOG=1" }.count
+            #expect(pings >= 2, "watchdog pings: \(pings)")
+
+            // Hang the engine for 3 s: the pings stop, then resume.
+            daemon.signal(SIGUSR2)
+            try await Task.sleep(for: .milliseconds(800))
+            let hangStart = Date()
+            try await Task.sleep(for: .milliseconds(1500))
+            let duringHang = receiver.timedMessages.filter { $0.message == "WATCHDOG=1" && $0.at > hangStart }.count
+            #expect(duringHang == 0, "no pings while the engine is stuck")
+            try await Task.sleep(for: .seconds(2))
+            let afterHang = receiver.timedMessages.filter { $0.message == "WATCHDOG=1" && $0.at > hangStart }.count
+            #expect(afterHang >= 1, "pings resume when the engine turns again")
+
+            // Reload: RELOADING=1 with MONOTONIC_USEC, then READY=1.
+            let before = receiver.messages.count
+            daemon.signal(SIGHUP)
+            try await receiver.wait(for: "READY=1 after RELOADING=1") { _ in
+                let later = receiver.messages.dropFirst(before)
+                guard let reloading = later.firstIndex(where: { $0.contains("RELOADING=1") }) else { return false }
+                return later[reloading...].dropFirst().contains { $0.contains("READY=1") }
+            }
+            let reloading = try #require(receiver.messages.dropFirst(before).first { $0.contains("RELOADING=1") })
+            #expect(reloading.range(of: #"MONOTONIC_USEC=\d+"#, options: .regularExpression) != nil)
+
+            // Stop: STOPPING=1, exit 0 within 5 s, socket file removed.
+            daemon.signal(SIGTERM)
+            try await receiver.wait(for: "STOPPING=1") { $0.contains("STOPPING=1") }
+            let status = await daemon.waitForExit(timeout: .seconds(5))
+            #expect(status == 0, "exit status \(String(describing: status)); stderr: \(daemon.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+        } catch {
+            Issue.record("stderr: \(daemon.stderr)")
+            await daemon.stop()
+            receiver.stop()
+            await server.shutdown()
+            throw error
+        }
+        await daemon.stop()
+        receiver.stop()
+        await server.shutdown()
+    }
+
+    @Test("an abstract NOTIFY_SOCKET (@name) gets READY=1")
+    func abstractNotifySocket() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        let receiver = try NotifyReceiver(abstract: true)
+        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: ["NOTIFY_SOCKET": receiver.address])
+        defer { receiver.stop() }
+        do {
+            try await receiver.wait(for: "READY=1 on an abstract socket") { $0.contains("READY=1") }
+        } catch {
+            Issue.record("stderr: \(daemon.stderr)")
+        }
+        await daemon.stop()
+        await server.shutdown()
+    }
+
+    @Test("socket activation through systemd-socket-activate: the API serves on the inherited socket")
+    func socketActivation() async throws {
+        let tool = "/usr/bin/systemd-socket-activate"
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            Issue.record("\(tool) is missing: apt-get install systemd (make test does)")
+            return
+        }
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        let activated = FileManager.default.temporaryDirectory.appendingPathComponent("activated-\(UUID().uuidString.prefix(8)).sock").path
+        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: [:],
+                                        command: [tool, "-l", activated, "--fdname=streamd", "--"], socketOverride: activated)
+        do {
+            // systemd-socket-activate starts streamd on the first connection.
+            var answer = (status: 0, body: "")
+            for _ in 0..<50 where answer.status == 0 {
+                answer = try await socketGET(activated, "/v1/stations")
+                if answer.status == 0 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(answer.status == 200, "stderr: \(daemon.stderr)")
+            #expect(answer.body.contains("test-fm"))
+            #expect(daemon.stderr.contains("serving fd:3"), "stderr: \(daemon.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/streamd.sock"),
+                    "the configured path is not bound when systemd passes a socket")
+        } catch {
+            Issue.record("stderr: \(daemon.stderr)")
+            await daemon.stop()
+            throw error
+        }
+        await daemon.stop()
+        unlink(activated)
+        await server.shutdown()
+    }
+}
