@@ -19,13 +19,9 @@ public enum SourceDecoder {
         case .cadence:
             return try CadenceWidget.parse(body, timeZone: timeZone, now: now)
         case .icecast:
-            let status = try IcecastStatus.parse(body)
-            guard let snapshot = status.snapshot(mount: selector) else {
-                let mounts = status.mounts.compactMap(\.mount).joined(separator: ", ")
-                throw ParseError(format: "icecast", location: "icestats.source",
-                                 message: "no mount \(selector.map { "'\($0)'" } ?? "selected") (mounts: \(mounts.isEmpty ? "none" : mounts))")
-            }
-            return snapshot
+            // A mount the server does not list is off the air: no song, not an error, so the
+            // old title does not linger until the source goes stale.
+            return try IcecastStatus.parse(body).snapshot(mount: selector) ?? SourceSnapshot()
         case .shoutcast:
             return try ShoutcastStats.parse(body).snapshot()
         case .azuracast:

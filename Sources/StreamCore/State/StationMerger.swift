@@ -120,7 +120,12 @@ public struct StationMerger: Sendable {
         }
         for record in inputs.sources where !record.isStale(at: now) {
             guard let track = record.snapshot?.current, let okAt = record.okAt else { continue }
-            let cleaned = SongText.track(title: track.title, artist: track.artist, album: track.album, kind: track.kind)
+            // Icecast and SHOUTcast give "Artist - Title" as one string, as the stream does:
+            // split it the same way so both read alike.
+            let oneString = track.artist == nil && (record.spec.kind == .icecast || record.spec.kind == .shoutcast)
+            let cleaned = oneString
+                ? SongText.track(fromTitle: track.title, streamName: record.snapshot?.streamName).map { var t = $0; t.kind = track.kind; return t }
+                : SongText.track(title: track.title, artist: track.artist, album: track.album, kind: track.kind)
             guard var item = cleaned else { continue }
             item.start = track.start
             item.duration = track.duration
