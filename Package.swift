@@ -67,5 +67,9 @@ let package = Package(
             name: "StreamDaemonTests",
             dependencies: ["StreamTestSupport"]
         ),
+        .testTarget(
+            name: "IcecastTests",
+            dependencies: ["StreamTestSupport"]
+        ),
     ]
 )

@@ -1,0 +1,144 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs blocking work (raw sockets, reads) on a thread of its own, never on the Swift
+/// concurrency pool (the machine has 2 cores: a blocked pool thread starves other tests).
+func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.name = name
+        thread.start()
+    }
+}
+
+/// What went wrong in the harness itself (not an assertion about streamd).
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A monotonic clock reading, in seconds.
+func monotonicNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Polls `condition` every `every` until it returns a value, or throws `HarnessError` with
+/// `what` (and whatever `detail` says at that moment) after `timeout`.
+@discardableResult
+func eventually<T>(_ what: @autoclosure () -> String, timeout: Duration, every: Duration = .milliseconds(50),
+                   detail: () -> String = { "" }, _ condition: () async throws -> T?) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if let value = try await condition() { return value }
+        if ContinuousClock.now >= deadline {
+            let extra = detail()
+            throw HarnessError("timed out after \(timeout) waiting for \(what())" + (extra.isEmpty ? "" : "\n  last seen: \(extra)"))
+        }
+        try await Task.sleep(for: every)
+    }
+}
+
+/// Small blocking TCP helpers for 127.0.0.1 (run them through `onOwnThread`).
+enum LoopbackTCP {
+    /// A port nobody listens on right now (bound to 0, read, closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw HarnessError("bind(127.0.0.1:0): errno \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    /// A connected socket with send/receive timeouts.
+    static func connect(port: Int, timeout: Double) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var address = loopback(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw HarnessError("connect(127.0.0.1:\(port)): \(String(cString: strerror(code)))")
+        }
+        return fd
+    }
+
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw HarnessError("send(): errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    /// An HTTP/1.0 answer read to the end of the connection (Icecast closes after each).
+    struct Response: Sendable {
+        var status: Int
+        var head: String
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// `GET path` over HTTP/1.0; reads until the server closes (at most `limit` bytes).
+    static func get(port: Int, path: String, headers: [(String, String)] = [], timeout: Double = 5,
+                    limit: Int = 1 << 20) throws -> Response {
+        let fd = try connect(port: port, timeout: timeout)
+        defer { close(fd) }
+        var request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: streamd-icecast-tests\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        try sendAll(fd, Array(request.utf8))
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while data.count < limit {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { break }
+            guard count > 0 else { throw HarnessError("recv() from 127.0.0.1:\(port)\(path): errno \(errno)") }
+            data += buffer[0..<count]
+        }
+        guard let end = headEnd(data) else { throw HarnessError("no HTTP head from 127.0.0.1:\(port)\(path)") }
+        let head = String(decoding: data[..<end], as: UTF8.self)
+        let statusLine = head.split(separator: "\r\n").first.map(String.init) ?? ""
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw HarnessError("bad status line \(statusLine)") }
+        return Response(status: status, head: head, body: Array(data[(end + 4)...]))
+    }
+
+    /// The index of the `\r\n\r\n` that ends an HTTP head.
+    static func headEnd(_ data: [UInt8]) -> Int? {
+        guard data.count >= 4 else { return nil }
+        for index in 0...(data.count - 4)
+        where data[index] == 13 && data[index + 1] == 10 && data[index + 2] == 13 && data[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+}
