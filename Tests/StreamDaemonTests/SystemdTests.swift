@@ -11,7 +11,8 @@ private final class ServiceProcess: Sendable {
     let stderrPath: String
     private let exit = ExitBox()
 
-    init(streamURL: String, environment: [String: String], command: [String]? = nil, socketOverride: String? = nil) throws {
+    init(streamURL: String, environment: [String: String], command: [String]? = nil, socketOverride: String? = nil,
+         extraConfig: String = "") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamd-systemd-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = socketOverride ?? directory + "/streamd.sock"
@@ -30,6 +31,7 @@ private final class ServiceProcess: Sendable {
               [[station.stream]]
               id = "main"
               url = "\(streamURL)"
+            \(extraConfig)
             """
         try config.write(toFile: directory + "/streamd.toml", atomically: true, encoding: .utf8)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
@@ -201,6 +203,39 @@ struct SystemdTests {
         }
         await daemon.stop()
         unlink(activated)
+        await server.shutdown()
+    }
+
+    @Test("under journald (JOURNAL_STREAM set) log lines carry <N> priorities; the Spinitron token is sent but never logged")
+    func journaldLogging() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        server.route("/api/spins", .status(500, "boom"))
+        let token = "SECRET-TOKEN-4f9a"
+        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: ["JOURNAL_STREAM": "8:12345"], extraConfig: """
+
+              [[station.source]]
+              kind = "spinitron"
+              url = "\(server.url("/api"))"
+              token = "\(token)"
+              interval = "1s"
+            """)
+        do {
+            for _ in 0..<100 where !daemon.stderr.contains("spinitron") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let lines = daemon.stderr.split(separator: "\n")
+            #expect(!lines.isEmpty)
+            #expect(lines.allSatisfy { $0.range(of: #"^<[0-7]>"#, options: .regularExpression) != nil }, "\(lines)")
+            #expect(lines.contains { $0.hasPrefix("<4>") && $0.contains("spinitron") }, "a failing source is a warning: \(lines)")
+            #expect(server.requests(to: "/api/spins").first?.header("Authorization") == "Bearer \(token)")
+            #expect(!daemon.stderr.contains(token), "the token must never be logged")
+            let state = try String(contentsOfFile: daemon.directory + "/state.json", encoding: .utf8)
+            #expect(!state.contains(token))
+        } catch {
+            Issue.record("stderr: \(daemon.stderr)")
+        }
+        await daemon.stop()
         await server.shutdown()
     }
 }
