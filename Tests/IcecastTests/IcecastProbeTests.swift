@@ -45,8 +45,14 @@ struct IcecastProbeTests {
                 let rightAfter = try await probe(url)
                 let probedAfter = monotonicNow() - updated
                 // Icecast already says the new title is current, and a connected listener gets it...
-                let mounts = try await ice.mounts()
-                #expect(mounts.first { $0.path == "/probe.mp3" }?.title == "New Artist - New Song")
+                // (its status page can lag the update by a moment under load: poll it)
+                var statusTitle: String?
+                for _ in 0..<30 {
+                    statusTitle = try await ice.mounts().first { $0.path == "/probe.mp3" }?.title
+                    if statusTitle == "New Artist - New Song" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(statusTitle == "New Artist - New Song")
                 try await wire.waitForBlock(containing: Array("New Artist - New Song".utf8), timeout: .seconds(5))
                 // ...but a probe that connects now gets the burst, which starts with the old title.
                 if probedAfter < 1.5 {
