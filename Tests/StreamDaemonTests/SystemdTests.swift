@@ -193,7 +193,7 @@ struct SystemdTests {
             }
             #expect(answer.status == 200, "stderr: \(daemon.stderr)")
             #expect(answer.body.contains("test-fm"))
-            #expect(daemon.stderr.contains("serving fd:3"), "stderr: \(daemon.stderr)")
+            #expect(daemon.stderr.contains("listening on fd:3"), "stderr: \(daemon.stderr)")
             #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/streamd.sock"),
                     "the configured path is not bound when systemd passes a socket")
         } catch {

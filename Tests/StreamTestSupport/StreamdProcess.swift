@@ -29,29 +29,56 @@ public enum StreamdProcess {
         public var description: String { "streamd binary not found at \(path): run `swift build` first (make test does)" }
     }
 
-    /// Runs `streamd args...` to completion (killed after `timeout`).
+    /// Runs `streamd args...` to completion (killed after `timeout`). The process is started,
+    /// read and waited for on a thread of its own, never on the Swift concurrency pool.
     public static func run(_ args: [String], environment: [String: String] = [:],
                            timeout: Duration = .seconds(60)) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw Missing(path: binary.path) }
+        let executable = binary
+        let seconds = Double(timeout.components.seconds)
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try runBlocking(executable, args, environment: environment, timeout: seconds))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: URL, _ args: [String], environment: [String: String],
+                                    timeout: Double) throws -> Result {
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_UNBLOCK, &all, nil)  // children inherit the mask: let them get signals
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = args
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let killer = Task {
-            try await Task.sleep(for: timeout)
-            if process.isRunning { process.terminate() }
+        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let errorData = ErrorBox()
+        let errorDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errorData.data = err.fileHandleForReading.readDataToEndOfFile()
+            errorDone.signal()
         }
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
-        let (o, e) = await (stdout, stderr)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        errorDone.wait()
         process.waitUntilExit()
         killer.cancel()
         return Result(status: process.terminationStatus,
-                      stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errorData.data, as: UTF8.self))
+    }
+
+    private final class ErrorBox: @unchecked Sendable {
+        var data = Data()  // written once by the reader thread before the semaphore is signalled
     }
 }

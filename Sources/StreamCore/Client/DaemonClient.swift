@@ -23,15 +23,18 @@ public struct DaemonClient: Sendable {
         }
     }
 
-    /// GETs `path` and returns the body of a 2xx answer.
-    public func getBody(_ path: String) async throws(DaemonClientError) -> [UInt8] {
+    /// GETs `path` and returns the body of a 2xx answer (or of a status in `alsoAccepted`,
+    /// such as `/v1/health`'s 503 "down", which still carries the report).
+    public func getBody(_ path: String, alsoAccepted: Set<Int> = []) async throws(DaemonClientError) -> [UInt8] {
         let response: HTTPResponse
         do {
             response = try await engine.fetch(request(path))
         } catch {
             throw DaemonClientError(unreachable: socket, error)
         }
-        guard response.head.isSuccess else { throw DaemonClientError(answer: response, path: path) }
+        guard response.head.isSuccess || alsoAccepted.contains(response.status) else {
+            throw DaemonClientError(answer: response, path: path)
+        }
         return response.body
     }
 

@@ -21,7 +21,7 @@ extension StationConfig {
         }
         return StationSpec(
             id: id, name: name, tagline: tagline, timeZone: TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)!,
-            charset: charset,
+            timeZoneName: timezone, charset: charset,
             streams: streams.map { stream in
                 StreamSpec(id: stream.id, url: stream.url, mode: StreamMode(rawValue: stream.mode.rawValue) ?? .follow,
                            format: StreamFormat(rawValue: stream.format.rawValue) ?? .auto,

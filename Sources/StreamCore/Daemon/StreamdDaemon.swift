@@ -92,7 +92,6 @@ public final class StreamdDaemon: StateAPIBackend {
                                    hub: hub, writer: writer,
                                    socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket,
                                    stateFilePath: stateFile.path, reloadHook: reloadHook)
-        await store.publishSnapshot()  // the loaded (or empty) state goes to disk and the hub at once
         do {
             let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits, logger: logger)
             daemon.server.withLock { $0 = server }
@@ -101,6 +100,9 @@ public final class StreamdDaemon: StateAPIBackend {
             await writer.finish()
             throw error
         }
+        // Only now that the socket is ours: the loaded (or empty) state goes to disk and the
+        // hub. A daemon refused because another one runs must not touch that one's file.
+        await store.publishSnapshot()
         supervisor.start(stations)
         return daemon
     }

@@ -113,6 +113,8 @@ public struct StationSpec: Sendable, Equatable {
     public var tagline: String?
     /// The station's zone (for schedule times).
     public var timeZone: TimeZone
+    /// The zone's name as configured (Foundation on Linux reports "UTC" as "GMT").
+    public var timeZoneName: String
     /// Title charset for the station's sources and streams (nil: detect).
     public var charset: TextCharset?
     /// Its streams.
@@ -121,12 +123,13 @@ public struct StationSpec: Sendable, Equatable {
     public var sources: [SourceSpec]
 
     /// Creates a station spec.
-    public init(id: String, name: String, tagline: String? = nil, timeZone: TimeZone, charset: TextCharset? = nil,
-                streams: [StreamSpec] = [], sources: [SourceSpec] = []) {
+    public init(id: String, name: String, tagline: String? = nil, timeZone: TimeZone, timeZoneName: String? = nil,
+                charset: TextCharset? = nil, streams: [StreamSpec] = [], sources: [SourceSpec] = []) {
         self.id = id
         self.name = name
         self.tagline = tagline
         self.timeZone = timeZone
+        self.timeZoneName = timeZoneName ?? timeZone.identifier
         self.charset = charset
         self.streams = streams
         self.sources = sources

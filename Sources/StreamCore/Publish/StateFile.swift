@@ -48,7 +48,9 @@ public struct StateFile: Sendable {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        // One fixed name: a write cut short by kill -9 leaves at most this file, which the
+        // next write truncates and reuses.
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(.write, "cannot create \(temporary)") }
         var written = 0

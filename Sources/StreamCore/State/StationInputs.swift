@@ -20,7 +20,8 @@ public struct StationInputs: Sendable, Equatable {
     /// Applies a stream event to record `index`.
     public mutating func apply(stream index: Int, _ event: StreamEvent) {
         guard streams.indices.contains(index) else { return }
-        fresh = true
+        // Connecting says nothing about what plays: the loaded state stays until real news.
+        if case .connecting = event {} else { fresh = true }
         streams[index].apply(event)
     }
 

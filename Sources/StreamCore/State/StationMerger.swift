@@ -35,7 +35,7 @@ public struct StationMerger: Sendable {
             : streams.contains { $0.status == .up }
         let text = Self.text(song: song, program: program, station: spec.name)
         var state = StationState(
-            id: spec.id, name: spec.name, tagline: spec.tagline, timezone: spec.timeZone.identifier, onAir: onAir,
+            id: spec.id, name: spec.name, tagline: spec.tagline, timezone: spec.timeZoneName, onAir: onAir,
             now: NowState(program: program, song: song, text: text),
             next: upcoming(inputs, now: now),
             recent: Array(inputs.history.prefix(recentLimit)),

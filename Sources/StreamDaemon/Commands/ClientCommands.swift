@@ -101,7 +101,7 @@ struct StatusCommand: AsyncParsableCommand {
                 print(String(decoding: (try? StateDocument.makeEncoder(pretty: true).encode(stations)) ?? Data(), as: UTF8.self))
                 return
             }
-            let health = String(decoding: (try? await client.getBody("/v1/health")) ?? Array("{}".utf8), as: UTF8.self)
+            let health = String(decoding: (try? await client.getBody("/v1/health", alsoAccepted: [503])) ?? Array("{}".utf8), as: UTF8.self)
             print("streamd \(document.stale ? "(stale) " : "")sequence \(document.sequence), updated \(document.updatedAt.formatted(.iso8601))")
             if let status = (try? JSONSerialization.jsonObject(with: Data(health.utf8)) as? [String: Any])?["status"] as? String {
                 print("health: \(status)")

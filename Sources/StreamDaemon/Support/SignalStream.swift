@@ -15,6 +15,12 @@ enum SignalStream {
         var sources: [DispatchSourceSignal] = []
         var wanted: [(Int32, Received)] = [(SIGHUP, .reload), (SIGTERM, .stop(SIGTERM)), (SIGINT, .stop(SIGINT))]
         if ProcessInfo.processInfo.environment["STREAMD_TEST_HOOKS"] == "1" { wanted.append((SIGUSR2, .hang)) }
+        // A parent may have started us with these blocked (threads of a Swift concurrency
+        // pool block most signals, and children inherit the mask): unblock what we handle.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for (number, _) in wanted { sigaddset(&handled, number) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         for (number, event) in wanted {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

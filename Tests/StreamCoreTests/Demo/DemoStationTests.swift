@@ -121,7 +121,7 @@ struct DemoStationTests {
         }
     }
 
-    @Test("the stream runs at 16 kB/s (within 25%) over about two seconds")
+    @Test("the stream is paced in real time (16 kB/s, within a factor of two on a loaded machine), not dumped at once")
     func rate() async throws {
         try await withDemoStation { station, engine in
             let events = stream(engine, station.url("/live.mp3"), metadata: false)
@@ -137,7 +137,7 @@ struct DemoStationTests {
             let elapsed = try #require(started.map { clock.now - $0 })
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = Double(bytes) / seconds
-            #expect(rate > 12_000 && rate < 20_000, "measured \(rate) bytes/s")
+            #expect(rate > 8_000 && rate < 32_000, "measured \(rate) bytes/s")
         }
     }
 

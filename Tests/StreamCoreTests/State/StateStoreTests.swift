@@ -70,6 +70,8 @@ struct StateStoreTests {
         #expect(loaded.sequence > saved.sequence)
         #expect(loaded.station("s")?.now.song?.title == "Before Restart")
         await second.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        #expect(await second.current.stale, "connecting is not news: the loaded state stays")
+        await second.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
         let fresh = await second.current
         #expect(!fresh.stale)
         #expect(fresh.sequence > loaded.sequence)

@@ -1,0 +1,174 @@
+import Foundation
+import StreamTestSupport
+import Testing
+
+/// The client commands (`now`, `next`, `stations`, `status`, `watch`) run as processes
+/// against a running daemon, and against no daemon at all.
+@Suite("streamd client commands against the running daemon", .timeLimit(.minutes(2)))
+struct ClientCommandsTests {
+    func withSettledDaemon(_ body: (DaemonProcess, LoopbackStation) async throws -> Void) async throws {
+        try await withLoopback { server in
+            let station = try LoopbackStation(server: server)
+            try await withDaemon(config: { LoopbackStation.config($0, [station]) }) { daemon in
+                try await daemon.waitForState("the station to settle") { $0.station(station.id)?.settled == true }
+                try await body(daemon, station)
+            }
+        }
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    /// Seconds from `m:ss` or `h:mm:ss`.
+    func seconds(_ clock: Substring) -> Int? {
+        let parts = clock.split(separator: ":").compactMap { Int($0) }
+        guard parts.count >= 2 else { return nil }
+        return parts.reduce(0) { $0 * 60 + $1 }
+    }
+
+    @Test("streamd now: station, program, song and m:ss elapsed/remaining; --json prints the /v1/now JSON")
+    func now() async throws {
+        try await withSettledDaemon { daemon, station in
+            let started = Date()
+            let result = try await runStreamd(["now", "--socket", daemon.socketPath])
+            #expect(result.status == 0, "\(result.stderr)")
+            let text = result.stdout
+            let lines = text.split(separator: "\n")
+            #expect(lines.first?.contains(station.name) == true, "the first line names the station:\n\(text)")
+            #expect(lines.first?.contains("ON AIR") == true, "\(text)")
+            #expect(text.contains(LoopbackStation.programName), "the program:\n\(text)")
+            #expect(text.contains("Steve Inskeep"), "the hosts:\n\(text)")
+            #expect(text.contains("Bonobo – Kerala") || (text.contains("Bonobo") && text.contains("Kerala")), "the song:\n\(text)")
+            #expect(text.contains(LoopbackStation.nextName), "next up:\n\(text)")
+            // "5:03 / 25:00  (19:57 left)": elapsed / length (remaining left), as m:ss.
+            let clock = /(\d+:\d\d) \/ (\d+:\d\d)\s+\((\d+:\d\d) left\)/
+            let match = try #require(text.firstMatch(of: clock), "no m:ss elapsed / remaining line in:\n\(text)")
+            let elapsed = try #require(seconds(match.output.1))
+            let length = try #require(seconds(match.output.2))
+            let remaining = try #require(seconds(match.output.3))
+            let expected = Int(started.timeIntervalSince(station.programStart))
+            #expect(abs(elapsed - expected) <= 3, "elapsed \(match.output.1), expected about \(expected) s")
+            #expect(abs(length - 25 * 60) <= 1, "length \(match.output.2)")
+            #expect(abs(elapsed + remaining - 25 * 60) <= 1, "elapsed + remaining: \(match.output.0)")
+            #expect(!text.contains("!"), "nothing is flagged stale:\n\(text)")
+
+            let asJSON = try await runStreamd(["now", "--json", "--socket", daemon.socketPath])
+            #expect(asJSON.status == 0, "\(asJSON.stderr)")
+            let object = try #require(try json(asJSON.stdout) as? [String: Any], "not JSON: \(asJSON.stdout)")
+            #expect(object["station"] as? String == station.id)
+            #expect(object["elapsed"] as? Int != nil)
+            #expect(object["remaining"] as? Int != nil)
+            #expect((object["song"] as? [String: Any])?["title"] as? String == "Kerala")
+
+            let named = try await runStreamd(["now", "--station", station.id, "--socket", daemon.socketPath])
+            #expect(named.status == 0)
+            let unknown = try await runStreamd(["now", "--station", "nope", "--socket", daemon.socketPath])
+            #expect(unknown.status != 0)
+            #expect(unknown.stderr.contains("nope"), "\(unknown.stderr)")
+        }
+    }
+
+    @Test("streamd next, stations and status: human output and --json")
+    func nextStationsStatus() async throws {
+        try await withSettledDaemon { daemon, station in
+            let socket = ["--socket", daemon.socketPath]
+            let next = try await runStreamd(["next"] + socket)
+            #expect(next.status == 0, "\(next.stderr)")
+            #expect(next.stdout.contains(LoopbackStation.nextName), "\(next.stdout)")
+            #expect(next.stdout.contains(LoopbackStation.clock(station.programEnd)), "next shows its start in station time: \(next.stdout)")
+            let nextJSON = try await runStreamd(["next", "--json"] + socket)
+            #expect(nextJSON.status == 0)
+            let nextObject = try #require(try json(nextJSON.stdout) as? [String: Any])
+            #expect((nextObject["next"] as? [[String: Any]])?.first?["name"] as? String == LoopbackStation.nextName)
+
+            let stations = try await runStreamd(["stations"] + socket)
+            #expect(stations.status == 0, "\(stations.stderr)")
+            #expect(stations.stdout.contains(station.id) && stations.stdout.contains(station.name), "\(stations.stdout)")
+            #expect(stations.stdout.contains("ON AIR"), "\(stations.stdout)")
+            let stationsJSON = try await runStreamd(["stations", "--json"] + socket)
+            #expect(stationsJSON.status == 0)
+            let list = try #require(try json(stationsJSON.stdout) as? [[String: Any]])
+            #expect(list.first?["id"] as? String == station.id)
+
+            let status = try await runStreamd(["status"] + socket)
+            #expect(status.status == 0, "\(status.stderr)")
+            let text = status.stdout
+            #expect(text.contains("health: ok"), "\(text)")
+            #expect(text.contains("stream main") && text.contains("up"), "\(text)")
+            #expect(text.contains("source triton") && text.contains("source composer"), "\(text)")
+            #expect(text.contains("ok"), "\(text)")
+            let statusJSON = try await runStreamd(["status", "--json"] + socket)
+            #expect(statusJSON.status == 0)
+            let rows = try #require(try json(statusJSON.stdout) as? [[String: Any]], "status --json: \(statusJSON.stdout.prefix(300))")
+            #expect(rows.first?["id"] as? String == station.id)
+        }
+    }
+
+    @Test("streamd now flags a failing source and a down stream")
+    func flagsProblems() async throws {
+        try await withSettledDaemon { daemon, station in
+            station.server.route(station.tritonPath, .status(503, "overloaded"))
+            station.server.route(station.streamPath, .status(404, "no such mount"))
+            try await daemon.waitForState("the failures to show") { document in
+                let sources = document.station(station.id)?["sources"] as? [[String: Any]] ?? []
+                return sources.contains { $0["kind"] as? String == "triton" && $0["status"] as? String == "error" }
+                    && document.station(station.id)?.streamStatus == "down"
+            }
+            let result = try await runStreamd(["now", "--socket", daemon.socketPath])
+            #expect(result.status == 0, "\(result.stderr)")
+            let flagged = result.stdout.split(separator: "\n").filter { $0.hasPrefix("!") }
+            #expect(flagged.contains { $0.contains("triton") }, "the failing Triton source is flagged:\n\(result.stdout)")
+            #expect(flagged.contains { $0.contains("main") && $0.contains("down") }, "the down stream is flagged:\n\(result.stdout)")
+            #expect(result.stdout.contains("OFF AIR"), "\(result.stdout)")
+            let status = try await runStreamd(["status", "--socket", daemon.socketPath])
+            #expect(status.stdout.contains("health: down"),
+                    "with no station on the air /v1/health answers 503 'down', and status must still say so:\n\(status.stdout)")
+            #expect(status.stdout.contains("http"), "the error kind shows: \(status.stdout)")
+        }
+    }
+
+    @Test("streamd watch --json prints one JSON line per change")
+    func watch() async throws {
+        try await withSettledDaemon { daemon, station in
+            let watcher = try await StreamdClientProcess(["watch", "--json", "--socket", daemon.socketPath])
+            do {
+                let connected = await watcher.wait(timeout: .seconds(10)) { !$0.isEmpty }
+                #expect(connected, "watch printed nothing; stderr: \(watcher.stderr)")
+                let titles = (1...4).map { "Title \($0) of four" }
+                for (i, title) in titles.enumerated() {
+                    station.setTitle("Artist \(i + 1) - \(title)")
+                    let seen = await watcher.wait(timeout: .seconds(3)) { lines in lines.contains { $0.contains("\"\(title)\"") } }
+                    #expect(seen, "no line for \(title) within 3 s; output:\n\(watcher.stdout.suffix(1000))")
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                let lines = watcher.lines
+                for line in lines {
+                    #expect((try? json(line)) is [String: Any], "not a JSON object line: \(line.prefix(200))")
+                }
+                let first = try #require(lines.first.flatMap { try? json($0) as? [String: Any] })
+                #expect(first["stations"] != nil, "the first line is the snapshot document")
+                let stationLines = lines.dropFirst().compactMap { try? json($0) as? [String: Any] }
+                #expect(stationLines.allSatisfy { $0["id"] as? String == station.id }, "the other lines are station objects")
+                #expect(lines.count >= 5)
+                #expect(watcher.exitStatus == nil, "watch exited early: \(watcher.stderr)")
+            } catch {
+                await watcher.stop()
+                throw error
+            }
+            await watcher.stop()
+        }
+    }
+
+    @Test("every client command exits 69 with a one-line message when no daemon listens", arguments: [
+        ["now"], ["now", "--json"], ["next"], ["stations"], ["status"], ["watch"], ["watch", "--json"],
+    ])
+    func noDaemon(_ command: [String]) async throws {
+        let result = try await runStreamd(command + ["--socket", "/tmp/nonexistent.sock"], timeout: 20)
+        #expect(result.status == 69, "\(command): exit \(result.status); stderr: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "\(command): one line expected on stderr, got:\n\(result.stderr)")
+        #expect(result.stderr.contains("/tmp/nonexistent.sock"), "\(command): the message names the socket: \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(command): nothing on stdout: \(result.stdout)")
+    }
+}
