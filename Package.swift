@@ -58,6 +58,11 @@ let package = Package(
             ],
             path: "Tests/StreamTestSupport"
         ),
+        .executableTarget(
+            name: "streamd-bench",
+            dependencies: ["StreamCore", "StreamTestSupport"],
+            path: "Benchmarks/EngineBench"
+        ),
         .testTarget(
             name: "StreamCoreTests",
             dependencies: ["StreamCore", "StreamTestSupport"],
