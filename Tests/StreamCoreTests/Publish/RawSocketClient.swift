@@ -22,7 +22,8 @@ final class RawSocketClient: @unchecked Sendable {
         }
         guard result == 0 else {
             let message = String(cString: strerror(errno))
-            close(fd)
+            // no close here: a throwing init of a class runs deinit, which closes fd once
+            // (closing twice could close a descriptor another test just opened)
             throw APITestFailure("connect \(path): \(message)")
         }
     }

@@ -69,7 +69,7 @@ final class UnixSocket: @unchecked Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
+            // deinit closes fd (a throwing class init runs it): never close twice
             throw E2EFailure("socket path too long: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -82,7 +82,6 @@ final class UnixSocket: @unchecked Sendable {
         }
         guard result == 0 else {
             let message = String(cString: strerror(errno))
-            close(fd)
             throw E2EFailure("connect \(path): \(message)")
         }
     }
@@ -96,7 +95,10 @@ final class UnixSocket: @unchecked Sendable {
     }
 
     /// Wakes a thread blocked reading this socket (shutdown both ways).
-    func shutdownBoth() { shutdown(fd, Int32(SHUT_RDWR)) }
+    func shutdownBoth() {
+        // Only while still open: after close the number may belong to another connection.
+        closed.withLock { c in if !c { shutdown(fd, Int32(SHUT_RDWR)) } }
+    }
 
     /// Sends all of `bytes`; false when the peer closed first (EPIPE, ECONNRESET).
     @discardableResult
