@@ -138,13 +138,14 @@ struct IcecastStatusSourceTests {
             // (about 0.3 s; a new attempt if this start was too quick to catch).
             var sawParseError = false
             var attempts: [String] = []
-            for attempt in 1...3 where !sawParseError {
+            for attempt in 1...5 where !sawParseError {
                 let mark = streamd.events.mark
                 try ice.launch()
                 var invalidBodies = 0
                 var validBody = false
-                try await eventually("Icecast to serve valid status JSON (attempt \(attempt))", timeout: .seconds(15),
-                                     every: .milliseconds(5)) { () -> Bool? in
+                do {
+                  try await eventually("Icecast to serve valid status JSON (attempt \(attempt))", timeout: .seconds(15),
+                                       every: .milliseconds(5)) { () -> Bool? in
                     guard let response = try? await ice.rawStatus() else { return nil }
                     if (try? IcecastHarness.parseMounts(response.body)) != nil {
                         validBody = true
@@ -153,6 +154,12 @@ struct IcecastStatusSourceTests {
                     invalidBodies += 1
                     _ = try? await streamd.request("POST", "/v1/refresh?station=status")
                     return nil
+                  }
+                } catch {
+                    // A start that never came up (a loaded machine): note it, try a fresh start.
+                    attempts.append("attempt \(attempt): Icecast did not come up: \(error) \(ice.diagnostics())")
+                    await ice.stopServer()
+                    continue
                 }
                 // (A missing mount is reported as a parse error too, "no mount ...": not this one.)
                 let parse = try? await streamd.events.waitForEntry("status", since: mark, "a parse error", timeout: .seconds(3)) {
