@@ -25,6 +25,19 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
+    /// With `--json`, prints the daemon's JSON for `path` as it comes; otherwise decodes it and
+    /// prints what `text` makes of it. The shared shape of the client commands.
+    func show<Answer: Decodable>(_ path: String, as type: Answer.Type,
+                                 text: @escaping (Answer, DaemonClient) async throws(DaemonClientError) -> String) async throws {
+        try await withClient { client throws(DaemonClientError) in
+            if json {
+                print(String(decoding: try await client.getBody(path), as: UTF8.self))
+            } else {
+                print(try await text(try await client.get(path, as: type), client))
+            }
+        }
+    }
+
     /// The station a text answer describes (the live one when none was named).
     func stationState(_ client: DaemonClient, id: String) async throws(DaemonClientError) -> StationState {
         try await client.get("/v1/stations/\(id)", as: StationState.self)
@@ -37,14 +50,8 @@ struct NowCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        try await options.withClient { client throws(DaemonClientError) in
-            if options.json {
-                print(String(decoding: try await client.getBody("/v1/now" + options.query), as: UTF8.self))
-                return
-            }
-            let answer = try await client.get("/v1/now" + options.query, as: NowAnswer.self)
-            let station = try await options.stationState(client, id: answer.station)
-            print(ClientText.now(answer, station: station))
+        try await options.show("/v1/now" + options.query, as: NowAnswer.self) { answer, client throws(DaemonClientError) in
+            ClientText.now(answer, station: try await options.stationState(client, id: answer.station))
         }
     }
 }
@@ -55,14 +62,8 @@ struct NextCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        try await options.withClient { client throws(DaemonClientError) in
-            if options.json {
-                print(String(decoding: try await client.getBody("/v1/next" + options.query), as: UTF8.self))
-                return
-            }
-            let answer = try await client.get("/v1/next" + options.query, as: NextAnswer.self)
-            let station = try await options.stationState(client, id: answer.station)
-            print(ClientText.next(answer, station: station))
+        try await options.show("/v1/next" + options.query, as: NextAnswer.self) { answer, client throws(DaemonClientError) in
+            ClientText.next(answer, station: try await options.stationState(client, id: answer.station))
         }
     }
 }
@@ -73,14 +74,8 @@ struct StationsCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        try await options.withClient { client throws(DaemonClientError) in
-            if options.json {
-                print(String(decoding: try await client.getBody("/v1/stations"), as: UTF8.self))
-                return
-            }
-            let list = try await client.get("/v1/stations", as: [StationSummary].self)
-            let document = try await client.get("/v1/state", as: StateDocument.self)
-            print(ClientText.stations(list, live: document.live))
+        try await options.show("/v1/stations", as: [StationSummary].self) { list, client throws(DaemonClientError) in
+            ClientText.stations(list, live: try await client.get("/v1/state", as: StateDocument.self).live)
         }
     }
 }
