@@ -2,23 +2,8 @@ import Foundation
 
 /// A `[[station.source]]` table: one now-playing endpoint polled on an interval.
 public struct SourceConfig: Sendable, Equatable {
-    /// The kind of endpoint, which decides the URL and the parser.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
-        /// Triton Digital now-playing XML for a StreamTheWorld mount.
-        case triton
-        /// NPR Composer widget JSON (now, and the day's schedule).
-        case composer
-        /// NPR Cadence widget JSON (now, and the day's schedule).
-        case cadence
-        /// An Icecast server's `status-json.xsl`.
-        case icecast
-        /// A SHOUTcast v2 server's `/stats?json=1`.
-        case shoutcast
-        /// An AzuraCast station's now-playing API or static JSON file.
-        case azuracast
-        /// Spinitron v2 `/spins` and `/playlists` with a bearer token.
-        case spinitron
-    }
+    /// The kind of endpoint, which decides the URL and the parser: the monitor's own kinds.
+    public typealias Kind = NowPlayingKind
 
     /// The keys particular to each kind.
     public enum Settings: Sendable, Equatable {

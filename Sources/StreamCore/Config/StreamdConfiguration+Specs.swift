@@ -44,7 +44,7 @@ extension SourceConfig {
             token = try configured.secret().value
         default: selector = nil
         }
-        return SourceSpec(kind: NowPlayingKind(rawValue: kind.rawValue) ?? .triton, url: nowURL,
+        return SourceSpec(kind: kind, url: nowURL,
                           secondaryURL: scheduleURLWithoutDate, interval: interval, timeout: timeout,
                           selector: selector, token: token)
     }
