@@ -93,10 +93,11 @@ public final class Supervisor: Sendable {
     /// True while the engine thread turns (its heartbeat moved within `window`).
     public func engineAlive(window: Duration = .seconds(3)) async -> Bool {
         let before = engine.heartbeat
+        engine.wake()  // a live engine turns at once, even when idle
         let deadline = ContinuousClock.now + window
         while ContinuousClock.now < deadline {
             if engine.heartbeat != before { return true }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return false
     }
