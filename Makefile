@@ -19,10 +19,17 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# One test target at a time (each runs its tests in parallel): the real-process targets
+# (daemons, Icecast, Chromium) would otherwise fight the fast ones for the 2 cores.
+TEST_TARGETS := StreamCoreTests StreamDaemonTests IcecastTests ScreenTests
+
 test: deps
 	$(SWIFT) build --build-tests
 	scripts/check-units.sh
-	$(SWIFT) test
+	@set -e; for target in $(TEST_TARGETS); do \
+	  echo "== $$target"; \
+	  $(SWIFT) test --skip-build --filter "^$$target\." ; \
+	done
 
 demo: build
 	$(BIN) demo

@@ -76,5 +76,9 @@ let package = Package(
             name: "IcecastTests",
             dependencies: ["StreamTestSupport"]
         ),
+        .testTarget(
+            name: "ScreenTests",
+            dependencies: ["StreamCore", "StreamTestSupport"]
+        ),
     ]
 )

@@ -3,7 +3,7 @@
 # Skips the install when everything is already there. Runs as root (or with sudo).
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev pkg-config ca-certificates gzip curl systemd icecast2 ffmpeg)
+packages=(libcurl4-openssl-dev pkg-config ca-certificates gzip curl systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ struct Streamd: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, DemoCommand.self,
             NowCommand.self, NextCommand.self, StationsCommand.self, StatusCommand.self, WatchCommand.self,
-            ProbeCommand.self, CheckConfigCommand.self,
+            ProbeCommand.self, CheckConfigCommand.self, ScreenCommand.self,
         ]
     )
 }

@@ -74,7 +74,7 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
         let now = clock()
         let icy = IcyHeaders(head.headers.fields)
         guard head.isSuccess else {
-            outcome.refusal = ErrorValue(kind: "http", message: "HTTP \(head.status) \(head.statusLine)", at: now,
+            outcome.refusal = ErrorValue(kind: "http", message: head.statusLine.isEmpty ? "HTTP \(head.status)" : head.statusLine, at: now,
                                          httpStatus: head.status)
             return
         }

@@ -1,6 +1,16 @@
 /// The studio screen page served on `GET /screen` (and `GET /` on the TCP listener): one
-/// self-contained HTML file, no external assets, live over `/v1/events` with EventSource.
-/// A placeholder: the kiosk page replaces it.
+/// self-contained HTML file (inline style and script, system fonts, no external assets, so it
+/// works with no network), live over `/v1/events` with EventSource.
+///
+/// It shows what `streamd screen` shows: a large clock in the station's time zone, the
+/// station, ON AIR / OFF AIR, the program with a progress bar, "elapsed / total" and the time
+/// remaining (computed here every second from `start`/`end`), the song, Next Up, the other
+/// stations, and stale or failing sources. In the last five minutes the progress turns amber;
+/// in the last minute the page turns red with a countdown and what comes next. When the
+/// daemon goes away it shows a "reconnecting…" badge, keeps the last state (the clock and
+/// countdown keep running), and resumes by itself. `?station=ID` shows another station than
+/// the live one. Stable element ids: `#station`, `#onair`, `#clock`, `#program`, `#progress`,
+/// `#elapsed`, `#remaining`, `#song`, `#next`, `#others`, `#alerts`, `#status`.
 public enum ScreenPage {
     /// Only the page's own inline script and style, and event-stream requests to its origin.
     public static let contentSecurityPolicy =
@@ -13,60 +23,315 @@ public enum ScreenPage {
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>streamd</title>
+    <meta name="color-scheme" content="dark">
+    <title>streamd studio screen</title>
     <style>
-    body { margin: 0; font-family: system-ui, sans-serif; background: #111; color: #eee; }
-    main { padding: 4vh 5vw; }
-    h1 { font-size: 6vh; margin: 0 0 1vh; }
-    .label { color: #999; font-size: 2.5vh; text-transform: uppercase; letter-spacing: .1em; margin-top: 4vh; }
-    .value { font-size: 5vh; }
-    #status { position: fixed; bottom: 2vh; right: 3vw; color: #888; font-size: 2vh; }
-    .stale .value { color: #c90; }
-    .off { color: #e55; }
+    :root {
+      --bg: #000; --fg: #fff; --muted: #b8b8b8; --line: #333;
+      --green: #2ee66b; --amber: #ffc400; --red: #ff2d2d; --onair: #e00000;
+      /* 1rem is 2.2% of the height on a 16:9 screen (about 24 px at 1920x1080), never under 12 px. */
+      font-size: clamp(12px, min(1.15vw, 2.05vh), 48px);
+    }
+    * { box-sizing: border-box; }
+    html, body { margin: 0; height: 100%; background: var(--bg); color: var(--fg); }
+    body {
+      font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
+      font-variant-numeric: tabular-nums; line-height: 1.15; overflow: hidden;
+    }
+    main { display: flex; flex-direction: column; height: 100vh; padding: 1.4rem 2.4rem 1rem; gap: 1rem; overflow: hidden; }
+    main > * { flex-shrink: 0; }
+    header { display: flex; align-items: center; gap: 2rem; }
+    #station-block { flex: 1; min-width: 0; }
+    #station { font-size: 3rem; font-weight: 800; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    #tagline { font-size: 1.5rem; color: var(--muted); margin-top: .2rem; }
+    #onair {
+      font-size: 2.4rem; font-weight: 900; letter-spacing: .08em; padding: .35em .8em; border-radius: .3em;
+      border: .12em solid #555; color: #777; white-space: nowrap;
+    }
+    #onair.on { background: var(--onair); border-color: var(--onair); color: #fff; box-shadow: 0 0 1.2rem rgba(255, 0, 0, .55); }
+    #onair.off { background: #222; color: #ddd; border-color: #888; }
+    #clock-block { text-align: right; }
+    #clock { font-size: 6.5rem; font-weight: 700; letter-spacing: .02em; line-height: 1; }
+    #date { font-size: 1.3rem; color: var(--muted); margin-top: .3rem; }
+    .label { font-size: 1.2rem; font-weight: 700; letter-spacing: .18em; text-transform: uppercase; color: #7fd7ff; }
+    #now { flex: 1 0 auto; display: flex; flex-direction: column; justify-content: center; gap: .7rem;
+           border-top: 2px solid var(--line); border-bottom: 2px solid var(--line); padding: 1rem 0; }
+    #now > * { flex-shrink: 0; }
+    #program { font-size: clamp(2rem, 5.2rem, 12vw); font-weight: 800; line-height: 1.1; overflow-wrap: anywhere;
+               display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+    #hosts { font-size: 1.8rem; color: var(--muted); }
+    #progress { position: relative; height: 2.2rem; background: #262626; border: 2px solid #555; border-radius: .4rem; overflow: hidden; }
+    #progress .fill { position: absolute; inset: 0 auto 0 0; width: 0; background: var(--green); }
+    #times { display: flex; justify-content: space-between; align-items: center; gap: 2rem; }
+    #elapsed { font-size: 2.6rem; font-weight: 600; white-space: nowrap; }
+    #remaining { font-size: 4.2rem; font-weight: 800; white-space: nowrap; }
+    #remaining small { font-size: .5em; font-weight: 600; color: var(--muted); margin-left: .3em; }
+    #banner { visibility: hidden; flex: 1; min-width: 0; font-size: 2.4rem; font-weight: 900; padding: .2em .6em; border-radius: .3rem;
+              text-align: center; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.1; }
+    #banner .sub { display: block; font-size: .6em; font-weight: 700; overflow: hidden; text-overflow: ellipsis; }
+    .last-minute #next .sub { color: var(--red); font-weight: 800; }
+    .ending #progress .fill { background: var(--amber); }
+    .ending #remaining { color: var(--amber); }
+    .last-minute #progress .fill, .over #progress .fill { background: var(--red); }
+    .last-minute #remaining, .over #remaining { color: var(--red); }
+    .last-minute #remaining { font-size: 5.2rem; }
+    .last-minute #banner { visibility: visible; background: var(--red); color: #fff; }
+    .last-minute #now { border-color: var(--red); }
+    #lower { display: grid; grid-template-columns: 9rem 1fr; gap: .7rem 1.5rem; align-items: baseline; }
+    #song, #next { font-size: 2.6rem; font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    #song .sub, #next .sub { font-weight: 400; color: var(--muted); font-size: .7em; margin-left: .6em; }
+    #song.none { color: #777; font-weight: 400; }
+    .stale-mark { color: var(--amber); font-size: .55em; font-weight: 700; margin-left: .6em; letter-spacing: .08em; }
+    #others { display: flex; flex-wrap: wrap; gap: .4rem 2.4rem; font-size: 1.5rem; }
+    #others:empty { display: none; }
+    .other .dot { font-size: .9em; margin-right: .4em; }
+    .other.on .dot { color: var(--green); }
+    .other.off .dot, .other.off .air { color: var(--red); }
+    .other .name { font-weight: 700; margin-right: .6em; }
+    .other .text { color: var(--muted); }
+    #alerts { list-style: none; margin: 0; padding: 0; font-size: 1.4rem; font-weight: 600; max-height: 5.6rem; overflow: hidden; }
+    #alerts li { margin: .2rem 0; }
+    #alerts li.warning { color: var(--amber); }
+    #alerts li.error { color: var(--red); }
+    #alerts li::before { content: "! "; }
+    footer { display: flex; justify-content: space-between; align-items: center; font-size: 1.1rem; color: #888; }
+    #status { font-weight: 800; padding: .25em .8em; border-radius: 1em; border: 2px solid #555; }
+    #status.live { color: var(--green); border-color: var(--green); }
+    #status.away { color: #000; background: var(--amber); border-color: var(--amber); font-size: 1.8rem; }
+    .away #now, .away #lower { opacity: .75; }
+    .away #onair { opacity: .45; }
+    @media (max-aspect-ratio: 4/3) {
+      header { flex-wrap: wrap; gap: 1rem 2rem; }
+      #station-block { flex-basis: 100%; }
+      #clock-block { text-align: left; }
+      #clock { font-size: min(6.5rem, 16vw); }
+      #program { font-size: 3rem; }
+      #elapsed { font-size: 1.8rem; }
+      #remaining { font-size: 2.6rem; }
+      .last-minute #remaining { font-size: 3.4rem; }
+      #times { flex-wrap: wrap; }
+      #banner { font-size: 1.6rem; order: 3; flex-basis: 100%; display: none; }
+      .last-minute #banner { display: block; }
+      #song, #next { white-space: normal; font-size: 1.8rem; }
+      #lower { grid-template-columns: 1fr; }
+      body { overflow: auto; }
+      main { height: auto; min-height: 100vh; overflow: visible; }
+      #now { flex: none; }
+    }
     </style>
     </head>
     <body>
     <main id="screen">
-    <h1 id="station">streamd</h1>
-    <div id="onair" class="label"></div>
-    <div class="label">Now</div><div id="program" class="value">—</div>
-    <div class="label">Song</div><div id="song" class="value">—</div>
-    <div class="label">Next up</div><div id="next" class="value">—</div>
+      <header>
+        <div id="station-block"><h1 id="station">streamd</h1><div id="tagline"></div></div>
+        <div id="onair" role="status">…</div>
+        <div id="clock-block"><div id="clock">--:--:--</div><div id="date"></div></div>
+      </header>
+      <section id="now">
+        <div class="label">On now</div>
+        <div id="program">—</div>
+        <div id="hosts"></div>
+        <div id="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"><div class="fill"></div></div>
+        <div id="times"><div id="elapsed"></div><div id="banner"></div><div id="remaining"></div></div>
+      </section>
+      <section id="lower">
+        <div class="label">Song</div><div id="song" class="none">—</div>
+        <div class="label">Next up</div><div id="next">—</div>
+      </section>
+      <div id="others"></div>
+      <ul id="alerts"></ul>
+      <footer><span id="status" class="away">connecting…</span><span id="meta">streamd</span></footer>
     </main>
-    <div id="status">connecting…</div>
     <script>
     "use strict";
-    let doc = null;
+    const params = new URLSearchParams(location.search);
+    const wanted = params.get("station");
     const $ = (id) => document.getElementById(id);
-    const time = (iso) => iso ? new Date(iso).toLocaleTimeString([], {hour: "numeric", minute: "2-digit"}) : "";
-    function render() {
-      if (!doc) return;
-      const s = doc.stations.find((x) => x.id === doc.live) || doc.stations[0];
-      if (!s) { $("station").textContent = "no stations"; return; }
-      const stale = doc.stale || s.sources.some((x) => x.status === "stale");
-      $("screen").className = stale ? "stale" : "";
-      $("station").textContent = s.name + (s.tagline ? " · " + s.tagline : "");
-      $("onair").textContent = s.onAir ? "On air" : "Off air";
-      $("onair").className = s.onAir ? "label" : "label off";
-      const p = s.now.program;
-      $("program").textContent = p ? p.name + (p.end ? " (until " + time(p.end) + ")" : "") : s.now.text;
-      const g = s.now.song;
-      $("song").textContent = g ? (g.artist ? g.artist + " – " : "") + g.title : "—";
-      const n = s.next.find((x) => !x.end || new Date(x.end) > new Date());
-      $("next").textContent = n ? (n.start ? time(n.start) + "  " : "") + n.name : "—";
+    let doc = null, connected = false, awaySince = null, source = null;
+
+    function text(el, value) { if (el.textContent !== value) el.textContent = value; }
+    function clock(seconds) {
+      const s = Math.max(0, seconds), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
+      return h > 0 ? h + ":" + String(m).padStart(2, "0") + ":" + String(r).padStart(2, "0") : m + ":" + String(r).padStart(2, "0");
     }
-    const events = new EventSource("/v1/events");
-    events.addEventListener("snapshot", (e) => { doc = JSON.parse(e.data); render(); });
-    events.addEventListener("station", (e) => {
-      const s = JSON.parse(e.data);
+    function zoned(zone, options) {
+      try { return new Intl.DateTimeFormat("en-US", Object.assign({timeZone: zone}, options)); }
+      catch (e) { return new Intl.DateTimeFormat("en-US", options); }
+    }
+    const hm = {hour: "2-digit", minute: "2-digit", hourCycle: "h23"};
+    const hms = {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"};
+    function span(cls, value) { const s = document.createElement("span"); s.className = cls; s.textContent = value; return s; }
+    function station() {
+      if (!doc) return null;
+      if (wanted) return doc.stations.find((x) => x.id === wanted) || null;
+      return doc.stations.find((x) => x.id === doc.live) || doc.stations[0] || null;
+    }
+
+    function render() {
+      const now = new Date();
+      const s = station();
+      const zone = s ? s.timezone : undefined;
+      text($("clock"), zoned(zone, hms).format(now));
+      text($("date"), zoned(zone, {weekday: "long", month: "long", day: "numeric"}).format(now));
+      const status = $("status");
+      if (connected) { status.className = "live"; text(status, "● live"); }
+      else { status.className = "away"; text(status, doc ? "reconnecting… (since " + zoned(zone, hms).format(awaySince || now) + ")" : "connecting…"); }
+      document.body.classList.toggle("away", !connected);
+      text($("meta"), "streamd" + (doc ? " · #" + doc.sequence : ""));
       if (!doc) return;
-      const i = doc.stations.findIndex((x) => x.id === s.id);
-      if (i >= 0) doc.stations[i] = s; else doc.stations.push(s);
-      doc.sequence = Number(e.lastEventId);
+      if (!s) { text($("station"), wanted ? "No station \u201c" + wanted + "\u201d" : "No stations"); return; }
+      const time = (iso) => iso ? zoned(zone, hm).format(new Date(iso)) : "";
+      const staleKinds = new Set(s.sources.filter((x) => x.status === "stale").map((x) => x.kind));
+      const isStale = (value) => doc.stale || staleKinds.has(value.source);
+
+      text($("station"), s.name);
+      text($("tagline"), s.tagline || "");
+      const air = $("onair");
+      air.className = s.onAir ? "on" : "off";
+      text(air, s.onAir ? "ON AIR" : "OFF AIR");
+
+      // The program, its progress and the time remaining, computed here every second.
+      const p = s.now.program;
+      let phase = "none";
+      const programEl = $("program");
+      programEl.replaceChildren(p ? p.name : s.now.text);
+      if (p && isStale(p)) programEl.append(span("stale-mark", "STALE"));
+      const details = [];
+      if (p && p.hosts.length) details.push("with " + p.hosts.join(", "));
+      if (p && p.start && p.end) details.push(time(p.start) + "\u2013" + time(p.end));
+      text($("hosts"), details.join("  \u00b7  "));
+      const fill = $("progress").firstElementChild;
+      if (p && p.start && p.end && new Date(p.end) > new Date(p.start)) {
+        const start = new Date(p.start).getTime(), end = new Date(p.end).getTime();
+        const total = (end - start) / 1000;
+        const into = Math.min(Math.max((now.getTime() - start) / 1000, 0), total);
+        const remaining = Math.ceil(total - into);
+        phase = remaining <= 0 ? "over" : remaining <= 60 ? "last-minute" : remaining <= 300 ? "ending" : "normal";
+        const percent = (100 * into / total).toFixed(2);
+        fill.style.width = percent + "%";
+        $("progress").setAttribute("aria-valuenow", percent);
+        $("progress").style.visibility = "visible";
+        text($("elapsed"), clock(Math.floor(into)) + " / " + clock(Math.round(total)));
+        const rem = $("remaining"), left = document.createElement("small");
+        left.textContent = "left";
+        if (phase === "over") rem.replaceChildren("ended");
+        else rem.replaceChildren((phase === "last-minute" ? "\u2212" : "") + clock(remaining), left);
+      } else {
+        $("progress").style.visibility = "hidden";
+        text($("elapsed"), "");
+        text($("remaining"), "");
+      }
+      const n = s.next.find((x) => (!x.end || new Date(x.end) > now) && (!x.start || new Date(x.start) > new Date(now.getTime() - 1000)));
+      const bannerEl = $("banner");
+      if (phase !== "last-minute") text(bannerEl, "");
+      else if (bannerEl.textContent !== "LAST MINUTE" + (n ? "next: " + n.name : "")) {
+        bannerEl.replaceChildren("LAST MINUTE");
+        if (n) bannerEl.append(span("sub", "next: " + n.name));
+      }
+      const main = $("screen");
+      for (const c of ["normal", "ending", "last-minute", "over"]) main.classList.toggle(c, c === phase);
+
+      // The song, or nothing: no song is ever invented.
+      const g = s.now.song, songEl = $("song");
+      if (g) {
+        songEl.className = "";
+        songEl.replaceChildren((g.artist ? g.artist + " \u2013 " : "") + g.title);
+        if (g.album) songEl.append(span("sub", g.album));
+        if (g.start && g.duration) {
+          const el = Math.min(Math.max(0, Math.floor((now - new Date(g.start)) / 1000)), Math.round(g.duration));
+          songEl.append(span("sub", clock(el) + " / " + clock(Math.round(g.duration))));
+        }
+        if (isStale(g)) songEl.append(span("stale-mark", "STALE"));
+      } else {
+        songEl.className = "none";
+        text(songEl, "\u2014");
+      }
+
+      const nextEl = $("next");
+      if (n) {
+        nextEl.replaceChildren((n.start ? time(n.start) + "  " : "") + n.name);
+        const parts = [];
+        if (n.start) {
+          const inS = Math.ceil((new Date(n.start) - now) / 1000);
+          if (inS > 0 && inS < 60) parts.push("in " + inS + " s");
+          else if (inS >= 60 && inS < 3600) parts.push("in " + Math.ceil(inS / 60) + " min");
+        }
+        if (n.hosts.length) parts.push("with " + n.hosts.join(", "));
+        if (parts.length) nextEl.append(span("sub", parts.join("  \u00b7  ")));
+      } else {
+        text(nextEl, "\u2014");
+      }
+
+      // The other stations, compact.
+      const others = doc.stations.filter((x) => x.id !== s.id).map((o) => {
+        const trouble = o.streams.some((x) => x.status === "down" || x.status === "stalled")
+          || o.sources.some((x) => x.status === "stale" || x.status === "error");
+        const el = document.createElement("div");
+        el.className = "other " + (o.onAir ? "on" : "off");
+        el.dataset.station = o.id;
+        const problem = problems(o, false)[0];
+        const line = o.now.text && o.now.text !== o.name ? o.now.text : (problem ? problem[1] : "");
+        el.append(span("dot", o.onAir ? "\u25cf" : "\u25cb"), span("name", o.name),
+                  span("air", o.onAir ? "" : "OFF AIR  "), span("text", (trouble ? "! " : "") + line));
+        return el;
+      });
+      const othersEl = $("others");
+      if (othersEl.textContent !== others.map((x) => x.textContent).join("")) othersEl.replaceChildren(...others);
+
+      // Stale and failing sources and streams.
+      const alerts = problems(s);
+      const alertsEl = $("alerts");
+      if (alertsEl.textContent !== alerts.map((a) => a[1]).join("")) {
+        alertsEl.replaceChildren(...alerts.map(([level, message]) => { const li = document.createElement("li"); li.className = level; li.textContent = message; return li; }));
+      }
+    }
+
+    // [level, text] for each stale or failing stream or source of a station (and a stale document).
+    function problems(s, whole = true) {
+      const zone = s.timezone;
+      const alerts = [];
+      if (whole && doc.stale) alerts.push(["warning", "state not refreshed since the daemon started"]);
+      for (const x of s.streams) {
+        const err = x.error ? " (" + x.error.kind + ": " + x.error.message + ")" : "";
+        if (x.status === "down") alerts.push(["error", "stream " + x.id + " down" + err]);
+        else if (x.status === "stalled") alerts.push(["error", "stream " + x.id + " stalled" + err]);
+        else if (x.status === "pending") alerts.push(["warning", "stream " + x.id + " connecting"]);
+      }
+      for (const x of s.sources) {
+        const err = x.error ? " (" + x.error.kind + ": " + x.error.message + ")" : "";
+        if (x.status === "stale") alerts.push(["warning", "source " + x.kind + " stale: no answer" + (x.okAt ? " since " + zoned(zone, hms).format(new Date(x.okAt)) : "") + err]);
+        else if (x.status === "error") alerts.push(["error", "source " + x.kind + " failing" + err]);
+      }
+      return alerts;
+    }
+
+    function apply(event, data, id) {
+      if (event === "snapshot") doc = data;
+      else if (event === "station" && doc) {
+        const i = doc.stations.findIndex((x) => x.id === data.id);
+        if (i >= 0) doc.stations[i] = data; else doc.stations.push(data);
+        if (id) doc.sequence = Number(id);
+      }
       render();
-    });
-    events.onopen = () => { $("status").textContent = "live"; };
-    events.onerror = () => { $("status").textContent = "reconnecting…"; };
+    }
+
+    function connect() {
+      source = new EventSource("/v1/events");
+      source.addEventListener("snapshot", (e) => apply("snapshot", JSON.parse(e.data), e.lastEventId));
+      source.addEventListener("station", (e) => apply("station", JSON.parse(e.data), e.lastEventId));
+      source.onopen = () => { connected = true; awaySince = null; render(); };
+      source.onerror = () => {
+        if (connected || !awaySince) awaySince = new Date();
+        connected = false;
+        render();
+        // EventSource retries by itself; if the browser gave up (an HTTP error), start again.
+        if (source.readyState === EventSource.CLOSED) { source.close(); setTimeout(connect, 3000); }
+      };
+    }
+
+    function tick() { render(); setTimeout(tick, 1000 - (Date.now() % 1000) + 5); }
+    connect();
+    tick();
     </script>
     </body>
     </html>

@@ -68,7 +68,7 @@ struct WatchCommand: AsyncParsableCommand {
 
 /// Splits a Server-Sent Events byte stream into messages.
 struct SSEParser {
-    struct Message {
+    struct Message: Sendable {
         var id: UInt64?
         var event: String?
         var data: String

@@ -133,7 +133,9 @@ final class IcecastHarness: @unchecked Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         // The server drops to icecast2:icecast: it must reach the log directory and write there.
-        chmod(directory.path, 0o755)
+        guard chmod(directory.path, 0o755) == 0, chmod(logDirectory.path, 0o777) == 0 else {
+            throw HarnessError("chmod \(directory.path) failed: errno \(errno)")
+        }
         var security = "<chroot>0</chroot>"
         if geteuid() == 0 {
             guard let user = getpwnam("icecast2"), let group = getgrnam("icecast") else {

@@ -32,7 +32,7 @@ struct SourcePollerTests {
                 : .ok(self.tritonXML(title: "What Ive Done", artist: "Linkin Park", startMs: now - 10_000),
                       contentType: "text/xml", headers: [("ETag", "\"t1\"")])
         }
-        let spec = SourceSpec(kind: .triton, url: server.url("/np"), interval: .seconds(1))
+        let spec = SourceSpec(kind: .triton, url: server.url("/np"), interval: .seconds(2))
         try await withSupervisor([station([spec])]) { supervisor, store in
             let ok = try await waitFor(store, station: "src-fm", "triton song") { $0.now.song?.title == "What Ive Done" }
             #expect(ok.now.song?.source == "triton")

@@ -105,7 +105,7 @@ struct APIEventsTests {
             #expect(await apiWaitUntil { api.hub.subscriberCount == 1 })
             #expect(reader.events.filter { $0.event == "station" }.count == 100)
             #expect(!reader.ended)
-            let (_, closed) = await stuck.readToEnd(timeout: 5)
+            let (_, closed) = await stuck.readToEnd(timeout: 15)
             #expect(closed, "the dropped subscriber's connection is closed")
             let metrics = try await api.request("/metrics").text
             #expect(metrics.contains("streamd_sse_dropped_total 1\n"))

@@ -95,10 +95,10 @@ struct APILimitsTests {
             let idle = try RawSocketClient(path: api.socketPath)
             let stream = SSECollector(engine: api.engine, socketPath: api.socketPath)
             defer { stream.cancel() }
-            let started = ContinuousClock.now
-            let (_, closed) = await idle.readToEnd(timeout: 3)
+            // 300 ms idle limit; the wait is generous for a loaded machine (a connection the
+            // server never closes would hit it)
+            let (_, closed) = await idle.readToEnd(timeout: 15)
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
             try await Task.sleep(for: .milliseconds(500))
             #expect(!stream.ended)
             #expect(api.hub.subscriberCount == 1)

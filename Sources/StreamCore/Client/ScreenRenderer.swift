@@ -1,0 +1,542 @@
+import Foundation
+
+/// Lays a ``ScreenModel`` out on a terminal of a given size: styled lines, then plain text or
+/// ANSI. Pure: model and size in, lines out; `streamd screen` only writes what it returns.
+///
+/// The layout, top to bottom: a banner while the daemon is away; the station, ON AIR /
+/// OFF AIR and the clock; a large clock in block digits when there is room (in the program's
+/// last minute, a large countdown instead); the program with a progress bar, "elapsed /
+/// total" and the time remaining; the song; Next Up; the other stations; stale and failing
+/// sources; and a status line at the bottom. When rows run short the decorations go first
+/// (the large digits, spacing, the rule), then the other stations and alerts are cut, so
+/// 80x24 always shows the program, its progress, the song and Next Up.
+public enum ScreenRenderer {
+    /// How a piece of text is drawn.
+    public enum Style: Sendable, Equatable {
+        case normal, bold, dim, label, title
+        case onAir, offAir
+        case barDone, barLeft, barEnding, barLast
+        case warning, error, banner, lastMinute, big, bigLast, good
+    }
+
+    /// A run of text in one style.
+    public struct Span: Sendable, Equatable {
+        /// The text (no control characters).
+        public var text: String
+        /// Its style.
+        public var style: Style
+
+        /// Creates a span; control characters in `text` become spaces.
+        public init(_ text: String, _ style: Style = .normal) {
+            self.text = ScreenText.sanitize(text)
+            self.style = style
+        }
+    }
+
+    /// One terminal row.
+    public typealias Line = [Span]
+
+    /// Exactly `height` lines, none wider than `width` columns.
+    public static func lines(_ model: ScreenModel, width: Int, height: Int) -> [Line] {
+        let width = max(width, 20), height = max(height, 1)
+        var layout = Layout(model: model, width: width, height: height)
+        return layout.build()
+    }
+
+    /// The screen as plain text, one string a row, trailing spaces trimmed.
+    public static func text(_ model: ScreenModel, width: Int, height: Int) -> [String] {
+        lines(model, width: width, height: height).map { line in
+            var text = line.map(\.text).joined()
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+    }
+
+    /// One row as ANSI: SGR per span, padded with spaces to `width` columns (so a row fully
+    /// replaces what was there), attributes reset at the end.
+    public static func ansi(_ line: Line, width: Int) -> String {
+        var out = ""
+        var used = 0
+        for span in line {
+            let code = sgr(span.style)
+            out += code.isEmpty ? span.text : "\u{1B}[0;\(code)m\(span.text)\u{1B}[0m"
+            used += ScreenText.width(span.text)
+        }
+        if used < width { out += String(repeating: " ", count: width - used) }
+        return out
+    }
+
+    /// The SGR parameters of a style (bright, high-contrast colours on the terminal's own
+    /// background).
+    static func sgr(_ style: Style) -> String {
+        switch style {
+        case .normal: ""
+        case .bold: "1"
+        case .dim: "2"
+        case .label: "1;36"
+        case .title: "1;97"
+        case .onAir: "1;97;41"
+        case .offAir: "1;30;47"
+        case .barDone: "92"
+        case .barLeft: "2;37"
+        case .barEnding: "93"
+        case .barLast: "91"
+        case .warning: "1;93"
+        case .error: "1;91"
+        case .banner: "1;30;103"
+        case .lastMinute: "1;97;41"
+        case .big: "97"
+        case .bigLast: "91"
+        case .good: "1;92"
+        }
+    }
+}
+
+/// Builds the rows for one model and size.
+private struct Layout {
+    let model: ScreenModel
+    let width: Int
+    let height: Int
+    let margin: Int
+    let labelWidth = 6
+
+    init(model: ScreenModel, width: Int, height: Int) {
+        self.model = model
+        self.width = width
+        self.height = height
+        self.margin = width >= 60 ? 2 : 1
+    }
+
+    typealias Line = ScreenRenderer.Line
+    typealias Span = ScreenRenderer.Span
+
+    /// A group of rows that is shown whole or not at all (or cut to `minimum` rows).
+    struct Block {
+        var rows: [Line]
+        /// Lower is more important; blocks are dropped from the highest number down.
+        var priority: Int
+        /// Rows it may be cut to instead of dropped (0: all or nothing).
+        var minimum = 0
+        /// A blank gap that may grow when rows are left over.
+        var spacer = false
+
+        static func gap() -> Block { Block(rows: [[]], priority: 8, spacer: true) }
+    }
+
+    mutating func build() -> [Line] {
+        var top: [Block] = []
+        if let banner = banner() { top.append(Block(rows: [banner], priority: 0)) }
+        top.append(Block(rows: [header()], priority: 0))
+        var body: [Block] = []
+        body.append(Block(rows: [rule()], priority: 9))
+        if let big = bigClock() { body.append(big) }
+        if model.stationID != nil {
+            body.append(.gap())
+            body.append(Block(rows: programRows(), priority: 1, minimum: 2))
+            if let remaining = bigRemaining() { body.append(remaining) }
+            body.append(Block(rows: songRows(), priority: 2, minimum: 1))
+            body.append(Block(rows: nextRows(), priority: 3))
+            let others = otherRows()
+            if !others.isEmpty {
+                body.append(.gap())
+                body.append(Block(rows: others, priority: 5, minimum: 2))
+            }
+            let alerts = alertRows()
+            if !alerts.isEmpty {
+                body.append(.gap())
+                body.append(Block(rows: alerts, priority: 4, minimum: 1))
+            }
+        } else if model.connection == .live || model.unknownStation != nil {
+            body.append(.gap())
+            body.append(Block(rows: [[pad(), Span(model.unknownStation.map { "No station \"\($0)\" in streamd's state." } ?? "No stations.", .warning)]], priority: 1))
+        }
+        let footer = Block(rows: [footerRow()], priority: 7)
+
+        var blocks = top + body + [footer]
+        // Cut or drop blocks, least important first, until everything fits.
+        var total = blocks.reduce(0) { $0 + $1.rows.count }
+        let order = blocks.indices.filter { blocks[$0].priority > 0 }
+            .sorted { blocks[$0].priority > blocks[$1].priority || (blocks[$0].priority == blocks[$1].priority && $0 > $1) }
+        for index in order where total > height {
+            let block = blocks[index]
+            let keep = block.minimum > 0 ? max(block.minimum, block.rows.count - (total - height)) : 0
+            let kept = (keep > 0 && (total - block.rows.count + keep <= height || block.priority <= 3)) ? keep : 0
+            blocks[index].rows = Array(block.rows.prefix(kept))
+            total -= block.rows.count - kept
+        }
+        // Rows left over widen the gaps (a few rows each), so a big screen is filled evenly.
+        var spare = height - total
+        let gaps = blocks.indices.filter { blocks[$0].spacer && !blocks[$0].rows.isEmpty }
+        while spare > 0 && !gaps.isEmpty {
+            for index in gaps where spare > 0 {
+                blocks[index].rows.append([])
+                spare -= 1
+            }
+        }
+        var rows = blocks.dropLast().flatMap(\.rows)
+        let footerRows = blocks.last?.rows ?? []
+        rows = Array(rows.prefix(height - footerRows.count))
+        while rows.count + footerRows.count < height { rows.append([]) }
+        rows += footerRows
+        return Array(rows.prefix(height)).map { fit($0, width) }
+    }
+
+    func pad(_ extra: Int = 0) -> Span { Span(String(repeating: " ", count: margin + extra)) }
+
+    // MARK: rows
+
+    func banner() -> Line? {
+        let text: String
+        switch model.connection {
+        case .live:
+            return nil
+        case .connecting(let detail):
+            text = "connecting to streamd…" + (detail.map { " \($0)" } ?? "")
+        case .reconnecting(let since, let detail):
+            let at = ScreenModel.format(since, zone: model.timeZone, "HH:mm:ss")
+            text = "reconnecting… streamd is away since \(at)" + (detail.map { " (\($0))" } ?? "")
+                + (model.stationID != nil ? "; showing the last state seen" : "")
+        }
+        return [Span(" " + text + String(repeating: " ", count: width), .banner)]
+    }
+
+    func header() -> Line {
+        var right: [Span] = []
+        switch model.onAir {
+        case true?: right.append(Span(" ● ON AIR ", .onAir))
+        case false?: right.append(Span(" ○ OFF AIR ", .offAir))
+        case nil: break
+        }
+        right.append(Span("  " + model.clock, .title))
+        let rightWidth = right.reduce(0) { $0 + ScreenText.width($1.text) } + margin
+        var name = model.stationName
+        if let tagline = model.tagline, !tagline.isEmpty { name += " · " + tagline }
+        let room = max(1, width - rightWidth - margin - 1)
+        let left = ScreenText.truncate(name, to: room)
+        let gap = width - margin - ScreenText.width(left) - rightWidth
+        return [pad(), Span(left, .title), Span(String(repeating: " ", count: max(1, gap)))] + right + [pad()]
+    }
+
+    func rule() -> Line {
+        [pad(), Span(String(repeating: "─", count: max(0, width - 2 * margin)), .dim)]
+    }
+
+    /// Whether the screen is tall enough for the remaining time in block digits as well.
+    var tall: Bool { height >= 40 && width >= 100 }
+
+    var lastMinute: Bool { model.program.map { $0.phase == .lastMinute } ?? false }
+
+    /// Block-digit rows for `text`, centred or at the label column, as large as `maxRows` and
+    /// the width allow (nil below scale 2).
+    func digits(_ text: String, maxRows: Int, maxWidth: Int, style: ScreenRenderer.Style, indent: Int?) -> [Line]? {
+        let pixelWidth = BlockFont.pixelWidth(text)
+        // Square pixels: `scale` columns by `scale` half-rows; 5 pixel rows make 5*scale/2 rows.
+        let scale = min(maxWidth / pixelWidth, maxRows * 2 / 5, 12)
+        guard scale >= 2 else { return nil }
+        let glyphRows = BlockFont.render(text, scale: scale)
+        let left = indent ?? max(0, (width - ScreenText.width(glyphRows.first ?? "")) / 2)
+        return glyphRows.map { [Span(String(repeating: " ", count: left)), Span($0, style)] }
+    }
+
+    /// The clock in block digits (on a small screen, in the program's last minute, the
+    /// countdown instead), with the date or the last-minute line under it.
+    func bigClock() -> Block? {
+        let countdown = lastMinute && !tall
+        let text = countdown ? "-" + (model.program?.remainingText ?? "0:00") : model.clock
+        let maxRows = tall ? height * 3 / 10 : max(0, height - 18)
+        guard var rows = digits(text, maxRows: maxRows, maxWidth: width - 2 * margin, style: countdown ? .bigLast : .big, indent: nil)
+        else { return nil }
+        if countdown {
+            let next = model.next.map { "next: \($0.name)" + ($0.startText.map { " at \($0)" } ?? "") } ?? "program ends"
+            rows.append(centered("LAST MINUTE · \(next)", .lastMinute))
+        } else if rows.count >= 5 {
+            rows.append(centered(model.dateText, .dim))
+        }
+        return Block(rows: [[]] + rows, priority: 6)
+    }
+
+    /// On a tall screen, the time remaining in block digits under the progress bar: yellow
+    /// in the last five minutes, red in the last minute.
+    func bigRemaining() -> Block? {
+        guard tall, let program = model.program, let remaining = program.remainingText else { return nil }
+        let style: ScreenRenderer.Style = switch program.phase {
+        case .normal: .big
+        case .ending: .warning
+        case .lastMinute, .over: .bigLast
+        }
+        let text = (program.phase == .lastMinute ? "-" : "") + remaining
+        guard var rows = digits(text, maxRows: height / 5, maxWidth: textRoom, style: style, indent: margin + labelWidth)
+        else { return nil }
+        rows.insert(labelled("LEFT", []), at: 0)
+        return Block(rows: rows, priority: 6)
+    }
+
+    func centered(_ text: String, _ style: ScreenRenderer.Style) -> Line {
+        let shown = ScreenText.truncate(" \(text) ", to: width - 2 * margin)
+        let indent = max(0, (width - ScreenText.width(shown)) / 2)
+        return [Span(String(repeating: " ", count: indent)), Span(shown, style)]
+    }
+
+    func labelled(_ label: String, _ spans: [Span], labelStyle: ScreenRenderer.Style = .label) -> Line {
+        let labelText = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+        return [pad(), Span(labelText, labelStyle)] + spans
+    }
+
+    var textRoom: Int { max(4, width - 2 * margin - labelWidth) }
+
+    func programRows() -> [Line] {
+        guard let program = model.program else {
+            let text = model.song == nil ? (model.text ?? "—") : "—"
+            return [labelled("NOW", [Span(ScreenText.truncate(text, to: textRoom), .bold)])]
+        }
+        var rows: [Line] = []
+        let stale = program.stale ? "  (stale)" : ""
+        let name = ScreenText.truncate(program.name, to: textRoom - ScreenText.width(stale))
+        rows.append(labelled("NOW", [Span(name, .title), Span(stale, .warning)]))
+        var detail: [String] = []
+        if !program.hosts.isEmpty { detail.append("with " + program.hosts.joined(separator: ", ")) }
+        if let start = program.startText, let end = program.endText { detail.append("\(start)–\(end)") }
+        if let progress = program.progressText, let fraction = program.fraction {
+            let label = "  " + progress
+            let barWidth = max(4, textRoom - ScreenText.width(label))
+            rows.append(labelled("", bar(fraction, width: barWidth, phase: program.phase) + [Span(label, .bold)]))
+            let remaining = program.remainingText ?? "0:00"
+            switch program.phase {
+            case .lastMinute:
+                let next = model.next.map { " · then \($0.name)" } ?? ""
+                rows.append(labelled("", [Span(ScreenText.truncate(" LAST MINUTE: \(remaining) left\(next) ", to: textRoom), .lastMinute)]))
+            case .ending:
+                rows.append(labelled("", [Span("\(remaining) left", .warning), Span(ScreenText.truncate(detail.isEmpty ? "" : "  ·  " + detail.joined(separator: "  ·  "), to: textRoom - remaining.count - 5), .dim)]))
+            case .over:
+                rows.append(labelled("", [Span("ended", .error), Span(ScreenText.truncate(detail.isEmpty ? "" : "  ·  " + detail.joined(separator: "  ·  "), to: textRoom - 5), .dim)]))
+            case .normal:
+                rows.append(labelled("", [Span("\(remaining) left", .bold), Span(ScreenText.truncate(detail.isEmpty ? "" : "  ·  " + detail.joined(separator: "  ·  "), to: textRoom - remaining.count - 5), .dim)]))
+            }
+        } else if !detail.isEmpty {
+            rows.append(labelled("", [Span(ScreenText.truncate(detail.joined(separator: "  ·  "), to: textRoom), .dim)]))
+        }
+        return rows
+    }
+
+    /// A bar of `width` cells, filled to `fraction` with eighth-cell precision.
+    func bar(_ fraction: Double, width: Int, phase: ScreenModel.Phase) -> [Span] {
+        let eighths = Int((min(max(fraction, 0), 1) * Double(width * 8)).rounded(.down))
+        let full = eighths / 8
+        let partial = eighths % 8
+        var done = String(repeating: "█", count: full)
+        if partial > 0 && full < width { done += ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][partial] }
+        let left = String(repeating: "░", count: max(0, width - ScreenText.width(done)))
+        let style: ScreenRenderer.Style = switch phase {
+        case .normal: .barDone
+        case .ending: .barEnding
+        case .lastMinute, .over: .barLast
+        }
+        return [Span(done, style), Span(left, .barLeft)]
+    }
+
+    func songRows() -> [Line] {
+        guard let song = model.song else {
+            return [labelled("SONG", [Span("—", .dim)])]
+        }
+        var timing = ""
+        if let elapsed = song.elapsed, let duration = song.duration {
+            timing = "  \(ClientText.clock(elapsed)) / \(ClientText.clock(duration))"
+        }
+        let stale = song.stale ? "  (stale)" : ""
+        let room = textRoom - ScreenText.width(timing) - ScreenText.width(stale)
+        var rows = [labelled("SONG", [Span(ScreenText.truncate(song.line, to: max(4, room)), .bold), Span(stale, .warning), Span(timing, .dim)])]
+        if let album = song.album, !album.isEmpty {
+            rows.append(labelled("", [Span(ScreenText.truncate(album, to: textRoom), .dim)]))
+        }
+        return rows
+    }
+
+    func nextRows() -> [Line] {
+        guard let next = model.next else { return [labelled("NEXT", [Span("—", .dim)])] }
+        var text = next.startText.map { "\($0)  " } ?? ""
+        text += next.name
+        var detail = ""
+        if let startsIn = next.startsIn, startsIn > 0 {
+            detail = startsIn < 60 ? "  in \(startsIn) s" : startsIn < 3600 ? "  in \((startsIn + 59) / 60) min" : ""
+        }
+        if !next.hosts.isEmpty { detail += "  with " + next.hosts.joined(separator: ", ") }
+        let shown = ScreenText.truncate(text, to: textRoom)
+        let rest = ScreenText.truncate(detail, to: max(0, textRoom - ScreenText.width(shown)))
+        return [labelled("NEXT", [Span(shown, .bold), Span(rest, .dim)])]
+    }
+
+    func otherRows() -> [Line] {
+        guard !model.others.isEmpty else { return [] }
+        var rows: [Line] = [[pad(), Span("OTHER STATIONS", .label)]]
+        let nameWidth = min(18, max(8, model.others.map { ScreenText.width($0.name) }.max() ?? 8))
+        for other in model.others {
+            let mark = Span(other.onAir ? "● " : "○ ", other.onAir ? .good : .error)
+            let name = ScreenText.truncate(other.name, to: nameWidth)
+            let air = Span(other.onAir ? "ON AIR   " : "OFF AIR  ", other.onAir ? .normal : .error)
+            let trouble = other.trouble ? "! " : ""
+            let room = max(0, width - 2 * margin - 2 - nameWidth - 2 - 9 - trouble.count)
+            rows.append([pad(), mark, Span(name.padding(toLength: nameWidth + 2 - (ScreenText.width(name) - name.count), withPad: " ", startingAt: 0), .bold),
+                         air, Span(trouble, .warning), Span(ScreenText.truncate(other.text, to: room))])
+        }
+        return rows
+    }
+
+    func alertRows() -> [Line] {
+        model.alerts.map { alert in
+            [pad(), Span("! " + ScreenText.truncate(alert.text, to: width - 2 * margin - 2), alert.severity == .error ? .error : .warning)]
+        }
+    }
+
+    func footerRow() -> Line {
+        let left: Span
+        switch model.connection {
+        case .live: left = Span("● live", .good)
+        case .connecting: left = Span("connecting…", .warning)
+        case .reconnecting: left = Span("reconnecting…", .warning)
+        }
+        var right = "streamd screen"
+        if let sequence = model.sequence { right += " · #\(sequence)" }
+        let gap = width - 2 * margin - ScreenText.width(left.text) - ScreenText.width(right)
+        guard gap >= 1 else { return [pad(), left] }
+        return [pad(), left, Span(String(repeating: " ", count: gap)), Span(right, .dim)]
+    }
+
+    /// Cuts a row to `width` columns.
+    func fit(_ line: Line, _ width: Int) -> Line {
+        var out: Line = []
+        var used = 0
+        for span in line {
+            let w = ScreenText.width(span.text)
+            if used + w <= width {
+                out.append(span)
+                used += w
+            } else {
+                let room = width - used
+                if room > 0 { out.append(Span(ScreenText.clip(span.text, to: room), span.style)) }
+                break
+            }
+        }
+        return out
+    }
+}
+
+/// Terminal text measurement: display columns, clipping, and removal of control characters
+/// (a hostile title must not be able to move the cursor or change the terminal).
+public enum ScreenText {
+    /// Control characters (C0, DEL, C1) replaced by spaces.
+    public static func sanitize(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? " " : $0 }))
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The columns `text` takes: East Asian wide characters 2, combining marks 0.
+    public static func width(_ text: String) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    static func width(of character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        if first.value < 0x7F { return first.value < 0x20 ? 0 : 1 }
+        if isWide(first.value) { return 2 }
+        if character.unicodeScalars.allSatisfy({ isZeroWidth($0) }) { return 0 }
+        return 1
+    }
+
+    static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: true
+        default: scalar.value == 0x200B
+        }
+    }
+
+    static func isWide(_ v: UInt32) -> Bool {
+        (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
+            || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
+            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
+            || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
+            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    }
+
+    /// `text` cut to at most `columns`, ending in "…" when cut.
+    public static func truncate(_ text: String, to columns: Int) -> String {
+        guard columns > 0 else { return "" }
+        if width(text) <= columns { return text }
+        return clip(text, to: columns - 1) + "…"
+    }
+
+    /// The longest prefix of `text` that fits in `columns`.
+    static func clip(_ text: String, to columns: Int) -> String {
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = width(of: character)
+            if used + w > columns { break }
+            out.append(character)
+            used += w
+        }
+        return out
+    }
+}
+
+/// Digits, colon and minus in a 3x5 pixel font, drawn with half blocks so a pixel is square
+/// (`scale` columns by `scale` half-rows: terminal cells are about twice as tall as wide).
+enum BlockFont {
+    static let glyphs: [Character: [String]] = [
+        "0": ["###", "#.#", "#.#", "#.#", "###"],
+        "1": [".#.", "##.", ".#.", ".#.", "###"],
+        "2": ["###", "..#", "###", "#..", "###"],
+        "3": ["###", "..#", ".##", "..#", "###"],
+        "4": ["#.#", "#.#", "###", "..#", "..#"],
+        "5": ["###", "#..", "###", "..#", "###"],
+        "6": ["###", "#..", "###", "#.#", "###"],
+        "7": ["###", "..#", ".#.", ".#.", ".#."],
+        "8": ["###", "#.#", "###", "#.#", "###"],
+        "9": ["###", "#.#", "###", "..#", "###"],
+        ":": [".", "#", ".", "#", "."],
+        "-": ["..", "..", "##", "..", ".."],
+        " ": [".", ".", ".", ".", "."],
+    ]
+
+    /// Pixel columns of `text`, one pixel of space between glyphs.
+    static func pixelWidth(_ text: String) -> Int {
+        let widths = text.map { glyphs[$0]?.first?.count ?? 3 }
+        return widths.reduce(0, +) + max(0, widths.count - 1)
+    }
+
+    /// The rows of `text` at `scale`.
+    static func render(_ text: String, scale: Int) -> [String] {
+        // Pixel rows of the whole string.
+        var pixels = [[Bool]](repeating: [], count: 5)
+        for (index, character) in text.enumerated() {
+            let glyph = glyphs[character] ?? glyphs[" "]!
+            for row in 0..<5 {
+                if index > 0 { pixels[row].append(false) }
+                pixels[row] += glyph[row].map { $0 == "#" }
+            }
+        }
+        // Scale to half-rows, then pair them into terminal rows.
+        let halfRows = pixels.flatMap { row in Array(repeating: row.flatMap { Array(repeating: $0, count: scale) }, count: scale) }
+        var rows: [String] = []
+        var index = 0
+        while index < halfRows.count {
+            let top = halfRows[index]
+            let bottom = index + 1 < halfRows.count ? halfRows[index + 1] : Array(repeating: false, count: top.count)
+            var line = ""
+            for column in top.indices {
+                switch (top[column], bottom[column]) {
+                case (true, true): line += "█"
+                case (true, false): line += "▀"
+                case (false, true): line += "▄"
+                case (false, false): line += " "
+                }
+            }
+            rows.append(line)
+            index += 2
+        }
+        return rows
+    }
+}

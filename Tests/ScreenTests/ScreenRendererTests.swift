@@ -1,0 +1,189 @@
+import Foundation
+import StreamCore
+import Testing
+
+/// ScreenRenderer: the terminal layout at 80x24, on small and on big consoles.
+@Suite("Screen renderer")
+struct ScreenRendererTests {
+    typealias F = ScreenFixtures
+
+    static func render(_ document: StateDocument?, width: Int = 80, height: Int = 24, station: String? = nil,
+                       connection: ScreenModel.Connection = .live, at now: Date = F.now) -> [String] {
+        ScreenRenderer.text(ScreenModel(document: document, stationID: station, now: now, connection: connection),
+                            width: width, height: height)
+    }
+
+    /// Every row fits; the count is the terminal's height.
+    static func expectFits(_ rows: [String], width: Int, height: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(rows.count == height, "\(rows.count) rows for a \(height)-row terminal", sourceLocation: sourceLocation)
+        for (index, row) in rows.enumerated() {
+            #expect(ScreenText.width(row) <= width, "row \(index) is \(ScreenText.width(row)) columns: \(row)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    static func row(_ rows: [String], containing text: String) -> String? {
+        rows.first { $0.contains(text) }
+    }
+
+    @Test("80x24 shows everything: clock, station, ON AIR, program, progress, remaining, song, next, others, alerts")
+    func fits80x24() {
+        let streams = [StreamStatus(id: "main", url: "u", mode: "follow", status: .up),
+                       StreamStatus(id: "backup", url: "u", mode: "probe", status: .down,
+                                    error: ErrorValue(kind: "http", message: "HTTP 404", at: F.now, httpStatus: 404))]
+        let rows = Self.render(F.document([F.station(streams: streams), F.hd2()]))
+        Self.expectFits(rows, width: 80, height: 24)
+        let screen = rows.joined(separator: "\n")
+        #expect(rows[0].hasPrefix("  WVIA-FM · 89.9 FM"), "\(screen)")
+        #expect(rows[0].hasSuffix("● ON AIR   09:03:11"), "\(screen)")
+        #expect(rows.contains { $0.contains("█") && $0.filter { $0 == "█" }.count > 20 } , "a large clock: \(screen)")
+        #expect(Self.row(rows, containing: "Friday, November 27") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "NOW   Morning Edition") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "3:03:11 / 4:00:00") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "56:49 left") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "with Steve Inskeep") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "SONG  Bonobo – Kerala") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "1:31 / 4:02") != nil, "song progress: \(screen)")
+        #expect(Self.row(rows, containing: "NEXT  10:00  Here and Now  in 57 min") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "○ WVIA-HD2") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "OFF AIR") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "! stream backup down (http: HTTP 404)") != nil, "\(screen)")
+        #expect(rows[23].contains("● live") && rows[23].contains("#1842"), "\(screen)")
+    }
+
+    @Test("the progress bar is filled in proportion, in eighths of a cell")
+    func progressBar() throws {
+        // Half way: 30:00 of 60:00.
+        let doc = F.document([F.station(program: F.program(start: -1_800, end: 1_800))])
+        let rows = Self.render(doc)
+        let bar = try #require(Self.row(rows, containing: "30:00 / 1:00:00"))
+        let cells = bar.filter { "█▏▎▍▌▋▊▉░".contains($0) }
+        let done = bar.filter { $0 == "█" }.count
+        #expect(cells.count >= 40, "\(bar)")
+        #expect(abs(Double(done) / Double(cells.count) - 0.5) <= 1.0 / Double(cells.count), "\(bar)")
+
+        // Not started, and over: empty, and full.
+        let start = Self.render(F.document([F.station(program: F.program(start: 0, end: 3_600))]))
+        #expect(Self.row(start, containing: "0:00 / 1:00:00").map { !$0.contains("█") } == true)
+        let end = Self.render(F.document([F.station(program: F.program(start: -3_600, end: 0))]))
+        #expect(Self.row(end, containing: "1:00:00 / 1:00:00").map { !$0.contains("░") } == true)
+        #expect(Self.row(end, containing: "ended") != nil)
+    }
+
+    @Test("the last minute (program ends 09:04:00, now 09:03:11): a large red countdown, LAST MINUTE with what comes next, a red bar")
+    func lastMinute() throws {
+        let next = ProgramValue(name: "Here and Now", hosts: [], start: F.date(49), end: F.date(7_249), source: "composer", seenAt: F.now)
+        let doc = F.document([F.station(program: F.program(start: -3_551, end: 49), next: [next]), F.hd2()])
+        let model = ScreenModel(document: doc, now: F.now)
+        let lines = ScreenRenderer.lines(model, width: 80, height: 24)
+        let rows = ScreenRenderer.text(model, width: 80, height: 24)
+        Self.expectFits(rows, width: 80, height: 24)
+        let screen = rows.joined(separator: "\n")
+        #expect(Self.row(rows, containing: "LAST MINUTE · next: Here and Now at 09:04") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "LAST MINUTE: 0:49 left · then Here and Now") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "59:11 / 1:00:00") != nil, "\(screen)")
+        #expect(rows[0].hasSuffix("09:03:11"), "the clock stays in the header: \(screen)")
+        // The block digits show the countdown in red, the bar is red.
+        #expect(lines.contains { line in line.contains { $0.style == .bigLast && $0.text.contains("█") } })
+        #expect(lines.contains { line in line.contains { $0.style == .barLast } })
+        #expect(!lines.contains { line in line.contains { $0.style == .big } }, "no clock digits in the last minute on 80x24")
+        #expect(Self.row(rows, containing: "NEXT  09:04  Here and Now  in 49 s") != nil, "\(screen)")
+        try screen.write(to: TestOutput.directory.appendingPathComponent("screen-80x24-last-minute.txt"), atomically: true, encoding: .utf8)
+
+        // Five minutes out: yellow, not yet the last minute.
+        let ending = ScreenModel(document: F.document([F.station(program: F.program(start: -3_300, end: 300))]), now: F.now)
+        let endingLines = ScreenRenderer.lines(ending, width: 80, height: 24)
+        #expect(endingLines.contains { line in line.contains { $0.style == .barEnding } })
+        #expect(endingLines.contains { line in line.contains { $0.style == .warning && $0.text == "5:00 left" } })
+        #expect(!ScreenRenderer.text(ending, width: 80, height: 24).contains { $0.contains("LAST MINUTE") })
+    }
+
+    @Test("stale flags and no song on the screen")
+    func staleAndNoSong() {
+        let sources = [SourceStatus(kind: "composer", url: "u", status: .stale, okAt: F.date(-120))]
+        let rows = Self.render(F.document([F.station(song: nil, sources: sources)]))
+        let screen = rows.joined(separator: "\n")
+        #expect(Self.row(rows, containing: "NOW   Morning Edition  (stale)") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "! source composer stale: no answer since 09:01:11") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "SONG  —") != nil, "\(screen)")
+        let loaded = Self.render(F.document(stale: true))
+        #expect(Self.row(loaded, containing: "! state not refreshed since the daemon started") != nil, "\(loaded.joined(separator: "\n"))")
+    }
+
+    @Test("while the daemon is away: a reconnecting banner over the last state; before any state: connecting")
+    func reconnecting() {
+        let rows = Self.render(F.document(), connection: .reconnecting(since: F.date(-5), detail: "connect: connection refused"))
+        Self.expectFits(rows, width: 80, height: 24)
+        #expect(rows[0].contains("reconnecting… streamd is away since 09:03:06"), "\(rows[0])")
+        #expect(Self.row(rows, containing: "NOW   Morning Edition") != nil)
+        #expect(rows[23].contains("reconnecting…"))
+        let none = ScreenRenderer.text(ScreenModel(document: nil, now: F.now, connection: .connecting(detail: "on /tmp/s.sock"),
+                                                   fallbackTimeZone: TimeZone(identifier: "UTC")!), width: 80, height: 24)
+        Self.expectFits(none, width: 80, height: 24)
+        #expect(none[0].contains("connecting to streamd… on /tmp/s.sock"), "\(none[0])")
+        #expect(none[1].hasSuffix("14:03:11"))
+        let unknown = Self.render(F.document(), station: "nope")
+        #expect(Self.row(unknown, containing: "No station \"nope\" in streamd's state.") != nil, "\(unknown.joined(separator: "\n"))")
+    }
+
+    @Test("small terminals keep the program, its progress, the song and next; the big clock goes first")
+    func small() {
+        for (width, height) in [(40, 12), (60, 16), (80, 14), (20, 6)] {
+            let rows = Self.render(F.document(), width: width, height: height)
+            Self.expectFits(rows, width: width, height: height)
+            let screen = rows.joined(separator: "\n")
+            #expect(Self.row(rows, containing: "NOW") != nil, "\(width)x\(height):\n\(screen)")
+            if height >= 12 {
+                #expect(Self.row(rows, containing: "SONG") != nil, "\(width)x\(height):\n\(screen)")
+                #expect(Self.row(rows, containing: "NEXT") != nil, "\(width)x\(height):\n\(screen)")
+                #expect(Self.row(rows, containing: "left") != nil, "\(width)x\(height):\n\(screen)")
+            }
+        }
+    }
+
+    @Test("a big console: larger digits, the remaining time in block digits too, rows filled")
+    func big() {
+        let rows = Self.render(F.document(), width: 240, height: 67)
+        Self.expectFits(rows, width: 240, height: 67)
+        let screen = rows.joined(separator: "\n")
+        let small = Self.render(F.document())
+        let digitRows = { (rows: [String]) in rows.filter { $0.contains("██") && !$0.contains("░") }.count }
+        #expect(digitRows(rows) >= 3 * digitRows(small), "\(screen)")
+        #expect(Self.row(rows, containing: "LEFT") != nil, "\(screen)")
+        let lastContent = rows.lastIndex { !$0.isEmpty && !$0.contains("● live") } ?? 0
+        #expect(lastContent >= 50, "content spread over the screen, not bunched at the top:\n\(screen)")
+
+        let last = ScreenModel(document: F.document([F.station(program: F.program(start: -3_558, end: 42))]), now: F.now)
+        let lines = ScreenRenderer.lines(last, width: 240, height: 67)
+        #expect(lines.contains { line in line.contains { $0.style == .big } }, "the clock stays large")
+        #expect(lines.contains { line in line.contains { $0.style == .bigLast } }, "the countdown is large and red")
+    }
+
+    @Test("titles cannot inject terminal controls; wide characters are measured and cut")
+    func hostileText() {
+        let song = F.song(title: "\u{1B}[2J\u{1B}]0;pwned\u{07}Title\u{9B}31m", artist: "東京事変 東京事変 東京事変 東京事変 東京事変 東京事変")
+        let model = ScreenModel(document: F.document([F.station(song: song)]), now: F.now)
+        let lines = ScreenRenderer.lines(model, width: 80, height: 24)
+        for line in lines {
+            for span in line {
+                #expect(!span.text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(span.text.debugDescription)")
+            }
+        }
+        let rows = ScreenRenderer.text(model, width: 80, height: 24)
+        Self.expectFits(rows, width: 80, height: 24)
+        #expect(Self.row(rows, containing: "SONG  東京事変") != nil)
+        #expect(ScreenText.truncate("東京事変", to: 5) == "東京…")
+        #expect(ScreenText.width("Café ̈x") == 6)
+    }
+
+    @Test("ANSI rows: styles as SGR, padded to the width, reset at the end of each span")
+    func ansi() {
+        let model = ScreenModel(document: F.document(), now: F.now)
+        let lines = ScreenRenderer.lines(model, width: 80, height: 24)
+        let header = ScreenRenderer.ansi(lines[0], width: 80)
+        #expect(header.contains("\u{1B}[0;1;97;41m ● ON AIR \u{1B}[0m"), "\(header.debugDescription)")
+        let stripped = header.replacing(/\x1B\[[0-9;]*m/, with: "")
+        #expect(ScreenText.width(stripped) == 80)
+        #expect(ScreenRenderer.ansi([], width: 5) == "     ")
+    }
+}
