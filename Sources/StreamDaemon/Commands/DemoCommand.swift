@@ -44,6 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
               \(bin) now          what is on, with elapsed / remaining
               \(bin) watch        every change as it happens
               \(bin) status       streams and sources
+              \(bin) screen       the full-screen studio display
               curl --unix-socket \(socket) http://streamd/v1/now
 
             Ctrl-C stops the demo.
