@@ -19,11 +19,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# One test target at a time (each runs its tests in parallel): the real-process targets
-# (daemons, Icecast, Chromium) would otherwise fight the fast ones for the 2 cores.
-TEST_TARGETS := StreamCoreTests StreamDaemonTests IcecastTests ScreenTests
+# The module tests run together (one per library target, fast, in-process); then the
+# real-process targets one at a time (each runs its tests in parallel): daemons, Icecast and
+# Chromium would otherwise fight the fast ones for the 2 cores.
+MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamDemoTests
+TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests ScreenTests
 
 test: deps
+	scripts/check-architecture.py
 	$(SWIFT) build --build-tests
 	scripts/check-units.sh
 	@set -e; for target in $(TEST_TARGETS); do \

@@ -4,15 +4,35 @@ import PackageDescription
 // Dependencies come from the machine's offline mirror (see README, "Building").
 // - swift-argument-parser: the `streamd` command line and its subcommands.
 // - swift-log: structured logging (a journald-aware handler lives in StreamDaemon).
-// - swift-nio: the Unix-socket HTTP API and SSE (NIOHTTP1), and the loopback test server.
+// - swift-nio: the Unix-socket HTTP API and SSE (NIOHTTP1), the demo station and the
+//   loopback test server.
 // - TOMLKit: reading the TOML configuration (with key paths for errors).
 // - swift-metrics + swift-prometheus: the counters behind GET /metrics.
+//
+// The targets are the rooms of the daemon; each may use only the rooms below it (README,
+// "Architecture"; scripts/check-architecture.sh fails the build of the tests otherwise):
+//
+//   StreamDaemon (the `streamd` executable: command line)
+//     StreamService   the running daemon: its services, systemd
+//       StreamAPI     the socket API, SSE, metrics, the state file writer
+//       StreamWatch   watchers: streams, sources, probe, the supervisor
+//         StreamHTTP  the libcurl engine (CCurl)
+//       StreamConfig  the TOML configuration → station specs
+//         StreamState the state document, station specs, observations, merge, store
+//           StreamFormats  pure parsers: bytes in, values out (Foundation only)
+//     StreamClient    the client side: daemon client, SSE feed, screens
+//     StreamDemo      the simulated station of `streamd demo`
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "streamd",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "streamd", targets: ["StreamDaemon"]),
-        .library(name: "StreamCore", targets: ["StreamCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,57 +48,58 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .target(name: "StreamFormats"),
+        .target(name: "StreamHTTP", dependencies: ["CCurl"]),
+        .target(name: "StreamState", dependencies: ["StreamFormats"]),
         .target(
-            name: "StreamCore",
-            dependencies: [
-                "CCurl",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+            name: "StreamConfig",
+            dependencies: ["StreamState", "StreamFormats", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "StreamWatch",
+            dependencies: ["StreamHTTP", "StreamState", "StreamFormats", logging]
+        ),
+        .target(
+            name: "StreamAPI",
+            dependencies: ["StreamState", "StreamFormats", logging] + nio + [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamState", "StreamFormats"]),
+        .target(name: "StreamDemo", dependencies: ["StreamFormats"] + nio),
+        .target(
+            name: "StreamService",
+            dependencies: ["StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", logging]
+        ),
         .executableTarget(
             name: "StreamDaemon",
             dependencies: [
-                "StreamCore",
+                "StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch", "StreamAPI",
+                "StreamState", "StreamFormats", "StreamHTTP", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "StreamTestSupport",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-            ],
+            dependencies: ["StreamFormats"] + nio + [.product(name: "NIOFoundationCompat", package: "swift-nio")],
             path: "Tests/StreamTestSupport"
         ),
         .executableTarget(
             name: "streamd-bench",
-            dependencies: ["StreamCore", "StreamTestSupport"],
+            dependencies: ["StreamHTTP", "StreamFormats", "StreamTestSupport"],
             path: "Benchmarks/EngineBench"
         ),
-        .testTarget(
-            name: "StreamCoreTests",
-            dependencies: ["StreamCore", "StreamTestSupport"],
-            exclude: ["Fixtures"]
-        ),
-        .testTarget(
-            name: "StreamDaemonTests",
-            dependencies: ["StreamTestSupport"]
-        ),
-        .testTarget(
-            name: "IcecastTests",
-            dependencies: ["StreamTestSupport"]
-        ),
-        .testTarget(
-            name: "ScreenTests",
-            dependencies: ["StreamCore", "StreamTestSupport"]
-        ),
+        .testTarget(name: "StreamFormatsTests", dependencies: ["StreamFormats", "StreamTestSupport"]),
+        .testTarget(name: "StreamHTTPTests", dependencies: ["StreamHTTP", "StreamTestSupport"]),
+        .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport"]),
+        .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport"]),
+        .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging]),
+        .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio),
+        .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
+        .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),
+        .testTarget(name: "IcecastTests", dependencies: ["StreamTestSupport"]),
+        .testTarget(name: "ScreenTests", dependencies: ["StreamClient", "StreamAPI", "StreamState", "StreamTestSupport"]),
     ]
 )

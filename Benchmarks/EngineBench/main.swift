@@ -5,7 +5,8 @@
 //
 //   swift run -c release streamd-bench [polls-per-level]
 import Foundation
-import StreamCore
+import StreamHTTP
+import StreamFormats
 import StreamTestSupport
 
 func cpuSeconds() -> Double {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import StreamCore
+import StreamHTTP
 
 /// `streamd`: the daemon and its client commands.
 @main

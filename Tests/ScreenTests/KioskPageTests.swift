@@ -1,5 +1,4 @@
 import Foundation
-import StreamCore
 import StreamTestSupport
 import Testing
 

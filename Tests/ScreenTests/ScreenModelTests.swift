@@ -1,6 +1,7 @@
 import Foundation
-import StreamCore
 import Testing
+@testable import StreamClient
+@testable import StreamState
 
 /// ScreenModel: what the studio screen shows, from a state document and the time.
 @Suite("Screen model")

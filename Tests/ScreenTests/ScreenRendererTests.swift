@@ -1,6 +1,7 @@
 import Foundation
-import StreamCore
 import Testing
+@testable import StreamClient
+@testable import StreamState
 
 /// ScreenRenderer: the terminal layout at 80x24, on small and on big consoles.
 @Suite("Screen renderer")

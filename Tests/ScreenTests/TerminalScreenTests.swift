@@ -1,10 +1,10 @@
 import Foundation
-import StreamCore
 import StreamTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import StreamClient
 
 /// `streamd screen` in tmux against a running `streamd run`: what it shows at 80x24, that it
 /// follows title changes, redraws on resize, says "reconnecting" while the daemon is away and

@@ -46,8 +46,7 @@ struct ProbeCommandTests {
 
 @Suite("streamd probe KIND for every kind, run as a process", .timeLimit(.minutes(2)))
 struct ProbeKindsTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("StreamCoreTests/Fixtures").path
+    static let fixtures = Fixture.directory.path
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

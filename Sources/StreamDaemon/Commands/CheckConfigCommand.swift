@@ -1,5 +1,5 @@
 import ArgumentParser
-import StreamCore
+import StreamConfig
 
 /// `streamd check-config FILE`: validate a configuration. Prints
 /// `FILE: ok (N stations, M streams, K sources)` and exits 0; otherwise prints every problem

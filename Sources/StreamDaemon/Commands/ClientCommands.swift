@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import StreamCore
+import StreamHTTP
+import StreamState
+import StreamClient
 
 /// Options shared by the client commands.
 struct ClientOptions: ParsableArguments {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import StreamCore
+import StreamConfig
+import StreamDemo
+import StreamService
 
 /// `streamd demo`: the daemon watching a built-in simulated station on 127.0.0.1.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import StreamCore
+import StreamFormats
+import StreamHTTP
+import StreamState
+import StreamWatch
 
 /// `streamd probe KIND URL`: fetch one stream or source once and print what streamd makes
 /// of it, as JSON. Exit 0 on success, 1 with the error as JSON on failure.

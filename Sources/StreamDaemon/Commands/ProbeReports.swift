@@ -1,5 +1,6 @@
 import Foundation
-import StreamCore
+import StreamHTTP
+import StreamState
 
 /// What `probe http` prints.
 struct HTTPProbeReport: Encodable {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import StreamCore
+import StreamHTTP
+import StreamConfig
+import StreamService
 
 /// `streamd run [--config FILE]`: the daemon.
 struct RunCommand: AsyncParsableCommand {

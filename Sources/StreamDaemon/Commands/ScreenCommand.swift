@@ -1,12 +1,14 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import StreamCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import StreamHTTP
+import StreamState
+import StreamClient
 
 /// `streamd screen`: a full-screen studio display in the terminal, fed by `/v1/events`.
 ///

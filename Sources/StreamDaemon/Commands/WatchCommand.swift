@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import StreamCore
+import StreamHTTP
+import StreamState
+import StreamClient
 
 /// `streamd watch`: follows `/v1/events`, one line per change; reconnects (resuming with
 /// `Last-Event-ID`) when the daemon restarts.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import StreamCore
+import StreamConfig
+import StreamService
 
 /// Runs a started daemon until SIGTERM/SIGINT, reloading on SIGHUP; shared by `run` and
 /// `demo`.

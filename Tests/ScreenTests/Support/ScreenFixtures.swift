@@ -1,5 +1,5 @@
 import Foundation
-import StreamCore
+@testable import StreamState
 
 /// State documents for the screen tests, built around a fixed instant.
 enum ScreenFixtures {

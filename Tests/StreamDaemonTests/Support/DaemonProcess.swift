@@ -13,9 +13,9 @@ enum Repo {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    /// A fixture of StreamCoreTests, as text.
+    /// A fixture of Tests/Fixtures, as text.
     static func fixture(_ relative: String) throws -> String {
-        let path = path("Tests/StreamCoreTests/Fixtures/" + relative)
+        let path = path("Tests/Fixtures/" + relative)
         guard let data = FileManager.default.contents(atPath: path) else { throw E2EFailure("fixture missing: \(path)") }
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,0 +1,108 @@
+import Foundation
+import NIOHTTP1
+import StreamState
+
+/// What an endpoint answers: a whole response, or the start of an event stream.
+enum APIResponse: Sendable {
+    case full(status: HTTPResponseStatus, headers: [(String, String)], body: [UInt8])
+    case events(lastEventID: UInt64?)
+
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok, headers: [(String, String)] = []) -> APIResponse {
+        var body = SSEEncoding.encode(value)
+        body.append(UInt8(ascii: "\n"))
+        return .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+    }
+
+    static func error(_ error: APIError) -> APIResponse {
+        json(error.body, status: error.status, headers: error.headers)
+    }
+}
+
+/// Answers endpoints from the backend, the hub and the metrics.
+struct APIResponder: Sendable {
+    let backend: any StateAPIBackend
+    let hub: EventHub
+    let metrics: MetricsRegistry
+    let clock: @Sendable () -> Date
+
+    func respond(to endpoint: APIEndpoint) async -> APIResponse {
+        switch endpoint {
+        case .state(let ifNoneMatch):
+            let document = await backend.currentDocument()
+            let etag = "\"\(document.sequence)\""
+            let headers = [("ETag", etag), ("Cache-Control", "no-cache")]
+            if let ifNoneMatch, Self.matches(ifNoneMatch, etag: etag) {
+                return .full(status: .notModified, headers: headers, body: [])
+            }
+            return .json(document, headers: headers)
+        case .stations:
+            return .json(await backend.currentDocument().stations.map(StationSummary.init))
+        case .station(let id):
+            guard let station = await backend.currentDocument().station(id) else { return .error(.unknownStation(id)) }
+            return .json(station)
+        case .now(let id):
+            let document = await backend.currentDocument()
+            switch Self.station(id, in: document) {
+            case .success(let station): return .json(NowAnswer(station: station, document: document, now: clock()))
+            case .failure(let error): return .error(error)
+            }
+        case .next(let id):
+            let document = await backend.currentDocument()
+            switch Self.station(id, in: document) {
+            case .success(let station): return .json(NextAnswer(station: station, document: document, now: clock()))
+            case .failure(let error): return .error(error)
+            }
+        case .events(let lastEventID):
+            if hub.latestDocument == nil { hub.seed(await backend.currentDocument()) }
+            return .events(lastEventID: lastEventID)
+        case .health:
+            let report = HealthReport(document: await backend.currentDocument(), engineAlive: await backend.engineAlive())
+            return .json(report, status: report.status == .down ? .serviceUnavailable : .ok)
+        case .metrics:
+            let body = metrics.render(document: await backend.currentDocument(), hub: hub)
+            return .full(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: body)
+        case .screen:
+            return .full(status: .ok, headers: [("Content-Type", "text/html; charset=utf-8"),
+                                                ("Content-Security-Policy", ScreenPage.contentSecurityPolicy),
+                                                ("Cache-Control", "no-cache")],
+                         body: Array(ScreenPage.html.utf8))
+        case .refresh(let id):
+            guard await backend.refresh(station: id) else { return .error(.unknownStation(id ?? "")) }
+            return .json(["accepted": true], status: .accepted)
+        case .reload:
+            do {
+                try await backend.reload()
+                return .json(["reloaded": true])
+            } catch {
+                return .error(APIError(.unprocessableEntity, "reload-refused", error.message))
+            }
+        }
+    }
+
+    /// The station named by `id`, or the live one (the first, when none is marked live).
+    static func station(_ id: String?, in document: StateDocument) -> Result<StationState, APIError> {
+        if let id {
+            return document.station(id).map(Result.success) ?? .failure(.unknownStation(id))
+        }
+        if let live = document.live.flatMap(document.station) ?? document.stations.first {
+            return .success(live)
+        }
+        return .failure(.notFound("no stations are configured"))
+    }
+
+    /// Whether an `If-None-Match` value matches `etag` (weak comparison, `*`, lists).
+    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
+        ifNoneMatch.split(separator: ",").contains { candidate in
+            var tag = String(candidate).apiTrimmed
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            return tag == etag[...]
+        }
+    }
+}
+
+extension APIError {
+    static func unknownStation(_ id: String) -> APIError {
+        .notFound("no station \"\(id.prefix(200))\" is configured")
+    }
+}

@@ -1,0 +1,73 @@
+import Prometheus
+import StreamState
+
+/// The numbers behind `GET /metrics`, in the Prometheus text format.
+///
+/// Request counters live in a long-lived registry; the gauges that describe the document
+/// (sequence, stations on air, streams up, sources ok) and the event-stream numbers are built
+/// fresh at each scrape, so a station removed by a reload disappears from the output.
+public final class MetricsRegistry: Sendable {
+    /// The long-lived registry; the daemon may register its own metrics here too.
+    public let registry: PrometheusCollectorRegistry
+
+    /// Creates a registry (a new Prometheus registry unless one is given).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// Counts one answered request: `streamd_api_requests_total{route,code}`.
+    public func countRequest(route: String, code: Int) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("code", String(code))]).increment()
+    }
+
+    /// The exposition text for `document` and `hub`.
+    public func render(document: StateDocument, hub: EventHub) -> [UInt8] {
+        let scrape = PrometheusCollectorRegistry()
+        scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "state_sequence", unitName: "",
+                                           helpText: "The sequence number of the state document"))
+            .set(to: Double(document.sequence))
+        scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "state_stale", unitName: "",
+                                           helpText: "1 while the document is stale (loaded at start, not refreshed)"))
+            .set(to: document.stale ? 1 : 0)
+        let onAir = MetricNameDescriptor(namespace: "streamd", metricName: "station_on_air", unitName: "",
+                                         helpText: "1 while the station is on the air")
+        let streamUp = MetricNameDescriptor(namespace: "streamd", metricName: "stream_up", unitName: "",
+                                            helpText: "1 while the stream is up")
+        let sourceOK = MetricNameDescriptor(namespace: "streamd", metricName: "source_ok", unitName: "",
+                                            helpText: "1 while every source of this kind answers (not error, stale or pending)")
+        for station in document.stations {
+            scrape.makeGauge(descriptor: onAir, labels: [("station", station.id)]).set(to: station.onAir ? 1 : 0)
+            for stream in station.streams {
+                scrape.makeGauge(descriptor: streamUp, labels: [("station", station.id), ("stream", stream.id)])
+                    .set(to: stream.status == .up ? 1 : 0)
+            }
+            var kinds: [(String, Bool)] = []
+            for source in station.sources {
+                if let i = kinds.firstIndex(where: { $0.0 == source.kind }) {
+                    kinds[i].1 = kinds[i].1 && source.status == .ok
+                } else {
+                    kinds.append((source.kind, source.status == .ok))
+                }
+            }
+            for (kind, ok) in kinds {
+                scrape.makeGauge(descriptor: sourceOK, labels: [("station", station.id), ("kind", kind)]).set(to: ok ? 1 : 0)
+            }
+        }
+        scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "sse_subscribers", unitName: "",
+                                           helpText: "Event-stream subscribers attached now"))
+            .set(to: Double(hub.subscriberCount))
+        scrape.makeCounter(descriptor: .init(namespace: "streamd", metricName: "sse_dropped", unitName: "total",
+                                             helpText: "Event-stream subscribers dropped for not reading"))
+            .increment(by: Int64(clamping: hub.droppedCount))
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        scrape.emit(into: &out)
+        registry.emit(into: &out)
+        return out
+    }
+
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "streamd", metricName: "api_requests", unitName: "total",
+                                                       helpText: "Socket API requests answered, by route and status code")
+    }
+}

@@ -1,0 +1,29 @@
+import StreamState
+/// What the socket API serves and asks of the daemon. The daemon's state store implements
+/// it; the API layer (routes, SSE, limits) knows nothing else about the daemon.
+public protocol StateAPIBackend: Sendable {
+    /// The current state document.
+    func currentDocument() async -> StateDocument
+    /// Poll the station's sources and streams now (`nil`: every station).
+    /// Returns false when `station` names no configured station.
+    func refresh(station: String?) async -> Bool
+    /// Reload the configuration, as SIGHUP does. Throws ``ReloadError`` when the new
+    /// configuration is refused (the old one keeps running).
+    func reload() async throws(ReloadError)
+    /// Whether the engine is alive (its loop is turning); feeds `/v1/health`.
+    func engineAlive() async -> Bool
+}
+
+/// A refused reload: what is wrong with the new configuration.
+public struct ReloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where and what, e.g. `/etc/streamd/streamd.toml: station[1].id: duplicate id "wvia-fm"`.
+    public var message: String
+
+    /// Creates a reload error.
+    public init(message: String) {
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import StreamState
+
+/// The state document on disk, replaced atomically: a reader (or a restart after `kill -9`
+/// or power loss) sees the old file or the new one, never a mix.
+///
+/// A write goes to a temporary file in the same directory, is `fsync`ed, renamed over the
+/// target, and the directory is `fsync`ed so the rename itself is durable.
+public struct StateFile: Sendable {
+    /// The file's path.
+    public let path: String
+
+    /// A state file at `path`.
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The document in the file; `nil` when there is no file yet.
+    public func load() throws(StateFileError) -> StateDocument? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) {
+                throw StateFileError(code: .unreadable, path: path, message: "cannot read the file")
+            }
+            return nil
+        }
+        do {
+            return try StateDocument.makeDecoder().decode(StateDocument.self, from: data)
+        } catch {
+            throw StateFileError(code: .invalid, path: path, message: "not a state document: \(error)")
+        }
+    }
+
+    /// Replaces the file with `document`, atomically and durably.
+    public func write(_ document: StateDocument) throws(StateFileError) {
+        let bytes: Data
+        do {
+            bytes = try StateDocument.makeEncoder(pretty: true).encode(document) + Data("\n".utf8)
+        } catch {
+            throw StateFileError(code: .encode, path: path, message: "\(error)")
+        }
+        try write(bytes: [UInt8](bytes))
+    }
+
+    /// Atomic replace of the file with `bytes`.
+    func write(bytes: [UInt8]) throws(StateFileError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // One fixed name: a write cut short by kill -9 leaves at most this file, which the
+        // next write truncates and reuses.
+        let temporary = directory + "/." + url.lastPathComponent + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(.write, "cannot create \(temporary)") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let error = failure(.write, "writing \(temporary)")
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let error = failure(.write, "fsync \(temporary)")
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let error = failure(.write, "rename to \(path)")
+            unlink(temporary)
+            throw error
+        }
+        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            _ = fsync(dirfd)
+            close(dirfd)
+        }
+    }
+
+    private func failure(_ code: StateFileError.Code, _ what: String) -> StateFileError {
+        StateFileError(code: code, path: path, message: "\(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// A state file that could not be read or written.
+public struct StateFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// The file exists but cannot be read.
+        case unreadable
+        /// The file is not a state document.
+        case invalid
+        /// The document could not be encoded.
+        case encode
+        /// Writing, syncing or renaming failed.
+        case write
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The state file's path.
+    public var path: String
+    /// Details.
+    public var message: String
+
+    /// `state file PATH: message`.
+    public var description: String { "state file \(path): \(message)" }
+}

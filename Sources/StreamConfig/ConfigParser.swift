@@ -1,0 +1,200 @@
+import Foundation
+import TOMLKit
+import StreamFormats
+
+/// TOML text to a validated ``StreamdConfiguration``, collecting every problem.
+struct ConfigParser {
+    let log: ConfigProblemLog
+    /// The directory relative `token_file` paths are resolved against.
+    let baseDirectory: String?
+
+    /// Parses and validates `text`; `file` names it in errors.
+    static func parse(_ text: String, file: String, sourceFile: String?) throws(ConfigError) -> StreamdConfiguration {
+        guard !text.utf8.contains(0) else {
+            throw ConfigError(file: file, problems: [ConfigProblem(keyPath: "", message: "contains a NUL byte; not a configuration file")])
+        }
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw ConfigError(file: file, problems: [ConfigProblem(
+                keyPath: "", line: begin.line > 0 ? begin.line : nil, column: begin.column > 0 ? begin.column : nil,
+                message: "TOML syntax error: \(error.description)")])
+        } catch {
+            throw ConfigError(file: file, problems: [ConfigProblem(keyPath: "", message: "TOML syntax error: \(error)")])
+        }
+        let directory = sourceFile.map { ($0 as NSString).deletingLastPathComponent }
+        let parser = ConfigParser(log: ConfigProblemLog(file: file, text: text), baseDirectory: directory)
+        let configuration = parser.configuration(ConfigTableReader(root, path: "", log: parser.log), sourceFile: sourceFile)
+        guard parser.log.problems.isEmpty else { throw parser.log.error }
+        return configuration
+    }
+
+    private func configuration(_ root: ConfigTableReader, sourceFile: String?) -> StreamdConfiguration {
+        let daemonTable = root.table("daemon")
+        let stationTables = root.tables("station")
+        if stationTables.isEmpty && !log.hasProblem(under: "station") {
+            log.report("station", "no stations: add a [[station]] table")
+        }
+        let stations = stationTables.compactMap(station)
+        checkUnique(stationTables, what: "station")
+        root.rejectUnknownKeys(known: ["daemon", "station"])
+        // Station ids as written, so `live` is checked even when a station has other problems.
+        let ids = stationTables.compactMap { $0.peekString("id") }
+        let daemon = daemonTable.map { daemonConfig($0, stationIDs: ids) } ?? DaemonConfig(live: ids.first ?? "")
+        return StreamdConfiguration(daemon: daemon, stations: stations, sourceFile: sourceFile)
+    }
+
+    // MARK: [daemon]
+
+    private func daemonConfig(_ table: ConfigTableReader, stationIDs ids: [String]) -> DaemonConfig {
+        var daemon = DaemonConfig(live: ids.first ?? "")
+        if let socket = table.string("socket") {
+            if socket.isEmpty || socket.utf8.count > 107 {
+                table.report("socket", "a Unix socket path must be 1 to 107 bytes long, got \(socket.utf8.count)")
+            } else {
+                daemon.socket = socket
+            }
+        }
+        if let mode = socketMode(table) { daemon.socketMode = mode }
+        if let stateFile = table.string("state_file") {
+            if stateFile.isEmpty { table.report("state_file", "must not be empty") } else { daemon.stateFile = stateFile }
+        }
+        if let live = table.string("live"), !ids.isEmpty {
+            if ids.contains(live) {
+                daemon.live = live
+            } else {
+                let names = ids.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                table.report("live", "no station has id '\(live)' (stations: \(names.joined(separator: ", ")))"
+                             + ConfigSuggestion.hint(for: live, in: ids))
+            }
+        }
+        daemon.logLevel = table.choice("log_level", default: ConfigLogLevel.info) ?? .info
+        if let listen = table.string("listen") {
+            if let address = Self.listenAddress(listen) {
+                daemon.listen = address
+            } else {
+                table.report("listen", "expected HOST:PORT like \"127.0.0.1:8080\", \"[::1]:8080\" or \":8080\", got \"\(listen)\"")
+            }
+        }
+        if let suffix = table.string("user_agent_suffix") {
+            if suffix.contains(where: { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) }) {
+                table.report("user_agent_suffix", "must be one line of printable text")
+            } else {
+                daemon.userAgentSuffix = suffix
+            }
+        }
+        table.rejectUnknownKeys(known: ["socket", "socket_mode", "state_file", "live", "log_level", "listen",
+                                        "user_agent_suffix"])
+        return daemon
+    }
+
+    /// `socket_mode`: an octal string ("0660") or a TOML octal integer (0o660), at most 0777.
+    private func socketMode(_ table: ConfigTableReader) -> UInt32? {
+        guard table.has("socket_mode") else { return nil }
+        let problem = "expected permission bits as an octal string like \"0660\" (or 0o660)"
+        let mode: UInt32?
+        if let number = table.integerValue("socket_mode") {
+            mode = (0...0o777).contains(number) ? UInt32(number) : nil
+        } else if let text = table.string("socket_mode") {
+            mode = (1...4).contains(text.count) ? UInt32(text, radix: 8).flatMap { $0 <= 0o777 ? $0 : nil } : nil
+        } else {
+            return nil
+        }
+        guard let mode else {
+            table.report("socket_mode", problem)
+            return nil
+        }
+        return mode
+    }
+
+    /// `127.0.0.1:8080`, `[::1]:8080`, `:8080`, `localhost:8080`.
+    static func listenAddress(_ text: String) -> ListenAddress? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.isEmpty { return ListenAddress(host: nil, port: port) }
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]") else { return nil }
+            host = String(host.dropFirst().dropLast())
+            var address = in6_addr()
+            guard inet_pton(AF_INET6, host, &address) == 1 else { return nil }
+            return ListenAddress(host: host, port: port)
+        }
+        if host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            var address = in_addr()
+            guard inet_pton(AF_INET, host, &address) == 1 else { return nil }
+            return ListenAddress(host: host, port: port)
+        }
+        let hostname = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+        return hostname ? ListenAddress(host: host, port: port) : nil
+    }
+
+    // MARK: [[station]]
+
+    private func station(_ table: ConfigTableReader) -> StationConfig? {
+        let id = table.identifier("id")
+        let name = table.string("name", required: true)
+        let tagline = table.string("tagline")
+        var timezone = "UTC"
+        if let zone = table.string("timezone") {
+            if TimeZone(identifier: zone) != nil {
+                timezone = zone
+            } else {
+                let hint = ConfigSuggestion.hint(for: zone, in: TimeZone.knownTimeZoneIdentifiers)
+                table.report("timezone", "unknown time zone \"\(zone)\""
+                             + (hint.isEmpty ? " (expected an IANA name like 'America/New_York')" : hint))
+            }
+        }
+        let charset = charset(table)
+        let streamTables = table.tables("stream")
+        if streamTables.isEmpty && !log.hasProblem(under: table.keyPath("stream")) {
+            table.report("stream", "a station needs at least one [[station.stream]]")
+        }
+        let streams = streamTables.compactMap(stream)
+        checkUnique(streamTables, what: "stream")
+        let sourceTables = table.tables("source")
+        let sources = sourceTables.compactMap(source)
+        table.rejectUnknownKeys(known: ["id", "name", "tagline", "timezone", "charset", "stream", "source"])
+        guard let id, let name, streams.count == streamTables.count, sources.count == sourceTables.count else { return nil }
+        return StationConfig(id: id, name: name, tagline: tagline, timezone: timezone, charset: charset,
+                             streams: streams, sources: sources)
+    }
+
+    private func charset(_ table: ConfigTableReader) -> TextCharset? {
+        guard let name = table.string("charset") else { return nil }
+        if let charset = TextCharset(ianaName: name) { return charset }
+        table.report("charset", "expected \(ConfigSuggestion.list(TextCharset.allCases.map(\.rawValue))), got \"\(name)\"")
+        return nil
+    }
+
+    // MARK: [[station.stream]]
+
+    private func stream(_ table: ConfigTableReader) -> StreamConfig? {
+        let id = table.identifier("id")
+        let url = table.url("url", schemes: ["http", "https", "file"], required: true)
+        let mode = table.choice("mode", default: StreamConfig.Mode.follow) ?? .follow
+        let interval = table.duration("interval", default: .seconds(60), minimum: .seconds(1))
+        let format = table.choice("format", default: StreamConfig.Format.auto) ?? .auto
+        let charset = charset(table)
+        table.rejectUnknownKeys(known: ["id", "url", "mode", "interval", "format", "charset"])
+        guard let id, let url else { return nil }
+        return StreamConfig(id: id, url: url, mode: mode, interval: interval, format: format, charset: charset)
+    }
+
+    // MARK: Shared checks
+
+    /// Reports each id seen before, at the later table's `id`.
+    private func checkUnique(_ tables: [ConfigTableReader], what: String) {
+        var first: [String: String] = [:]
+        for table in tables {
+            guard let id = table.peekString("id") else { continue }
+            if let earlier = first[id] {
+                table.report("id", "duplicate \(what) id '\(id)' (first at \(earlier))")
+            } else {
+                first[id] = table.path
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Synchronization
+import StreamState
+
+/// The one-line summary systemd shows in `systemctl status` (`STATUS=`), made from the
+/// document. Pure.
+public enum ServiceStatus {
+    /// e.g. `2/3 stations on air; live wvia-fm: Morning Edition; 1 source failing (wvia-fm/triton)`.
+    public static func line(_ document: StateDocument) -> String {
+        let onAir = document.stations.filter(\.onAir).count
+        var parts = ["\(onAir)/\(document.stations.count) station\(document.stations.count == 1 ? "" : "s") on air"]
+        if let live = document.live.flatMap(document.station) {
+            parts.append("live \(live.id): \(live.now.text)")
+        }
+        let failingSources = document.stations.flatMap { station in
+            station.sources.filter { $0.status == .stale || $0.status == .error }.map { "\(station.id)/\($0.kind)" }
+        }
+        let failingStreams = document.stations.flatMap { station in
+            station.streams.filter { $0.status == .down || $0.status == .stalled }.map { "\(station.id)/\($0.id)" }
+        }
+        if !failingStreams.isEmpty {
+            parts.append("\(failingStreams.count) stream\(failingStreams.count == 1 ? "" : "s") down (\(failingStreams.prefix(3).joined(separator: ", ")))")
+        }
+        if !failingSources.isEmpty {
+            parts.append("\(failingSources.count) source\(failingSources.count == 1 ? "" : "s") failing (\(failingSources.prefix(3).joined(separator: ", ")))")
+        }
+        if document.stale { parts.append("serving the saved state until refreshed") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// Sends `STATUS=` to systemd when the summary line changes.
+public final class ServiceStatusPublisher: StatePublisher {
+    private let notifier: SystemdNotifier
+    private let last = LastLine()
+
+    /// A publisher sending through `notifier`.
+    public init(notifier: SystemdNotifier) {
+        self.notifier = notifier
+    }
+
+    /// Sends the new line if it differs from the last one sent.
+    public func publish(_ document: StateDocument, changed: StationState?) {
+        let line = ServiceStatus.line(document)
+        if last.replace(with: line) { notifier.status(line) }
+    }
+}
+
+final class LastLine: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    /// Stores `line`; true when it differs from what was stored.
+    func replace(with line: String) -> Bool {
+        value.withLock { stored in
+            guard stored != line else { return false }
+            stored = line
+            return true
+        }
+    }
+}

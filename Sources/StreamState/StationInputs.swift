@@ -1,0 +1,154 @@
+import Foundation
+import StreamFormats
+
+/// Everything the watchers of one station have reported, before merging.
+public struct StationInputs: Sendable, Equatable {
+    /// One record per configured stream, in configuration order.
+    public var streams: [StreamRecord]
+    /// One record per configured source, in configuration order.
+    public var sources: [SourceRecord]
+    /// Songs shown before the current one, newest first.
+    public var history: [SongValue] = []
+    /// True once any watcher of this station has reported since start.
+    public var fresh = false
+
+    /// Empty records for a station's spec.
+    public init(spec: StationSpec) {
+        streams = spec.streams.map { StreamRecord(spec: $0) }
+        sources = spec.sources.map { SourceRecord(spec: $0) }
+    }
+
+    /// Applies a stream event to record `index`.
+    public mutating func apply(stream index: Int, _ event: StreamEvent) {
+        guard streams.indices.contains(index) else { return }
+        // Connecting says nothing about what plays: the loaded state stays until real news.
+        if case .connecting = event {} else { fresh = true }
+        streams[index].apply(event)
+    }
+
+    /// Applies a source event to record `index`.
+    public mutating func apply(source index: Int, _ event: SourceEvent) {
+        guard sources.indices.contains(index) else { return }
+        fresh = true
+        sources[index].apply(event)
+    }
+}
+
+/// What is known about one stream.
+public struct StreamRecord: Sendable, Equatable {
+    /// The spec it watches.
+    public var spec: StreamSpec
+    /// Up, stalled, down or pending.
+    public var status: StreamStatus.Status = .pending
+    /// When `status` last changed.
+    public var since: Date?
+    /// When it was last heard from.
+    public var checkedAt: Date?
+    /// The last head.
+    public var head: StreamHead?
+    /// The measured bitrate, kbit/s.
+    public var measuredBitrate: Int?
+    /// The last error, while not up.
+    public var error: ErrorValue?
+    /// The title the stream carries now (`nil`: none or unusable).
+    public var track: Track?
+    /// `icy`, `ogg` or `hls`: where the title came from.
+    public var container: String?
+    /// When the current title first appeared.
+    public var trackSince: Date?
+
+    init(spec: StreamSpec) {
+        self.spec = spec
+    }
+
+    mutating func apply(_ event: StreamEvent) {
+        switch event {
+        case .connecting(let at):
+            checkedAt = at
+            if status == .pending { since = at }
+        case .up(let head, let at):
+            set(.up, at: at)
+            self.head = head
+            error = nil
+        case .metadata(let track, let container, let at):
+            checkedAt = at
+            if track != self.track || self.container != container {
+                self.track = track
+                self.container = container
+                trackSince = at
+            }
+        case .bitrate(let kbps, let at):
+            checkedAt = at
+            measuredBitrate = kbps
+        case .stalled(let error):
+            set(.stalled, at: error.at)
+            self.error = error
+        case .down(let error):
+            set(.down, at: error.at)
+            self.error = error
+            measuredBitrate = nil
+        }
+    }
+
+    private mutating func set(_ status: StreamStatus.Status, at: Date) {
+        checkedAt = at
+        if self.status != status {
+            self.status = status
+            since = at
+        }
+    }
+}
+
+/// What is known about one now-playing source.
+public struct SourceRecord: Sendable, Equatable {
+    /// The spec it polls.
+    public var spec: SourceSpec
+    /// When it was last polled.
+    public var checkedAt: Date?
+    /// When it was first polled.
+    public var firstCheckedAt: Date?
+    /// When it last answered well.
+    public var okAt: Date?
+    /// The last error, if the last poll failed.
+    public var error: ErrorValue?
+    /// The last good snapshot.
+    public var snapshot: SourceSnapshot?
+    /// The day's schedule, for schedule kinds.
+    public var schedule: [ProgramSlot]?
+    /// When the current item (`snapshot.current`) was first reported.
+    public var currentSince: Date?
+
+    init(spec: SourceSpec) {
+        self.spec = spec
+    }
+
+    mutating func apply(_ event: SourceEvent) {
+        switch event {
+        case .ok(let snapshot, let schedule, let at):
+            checkedAt = at
+            if firstCheckedAt == nil { firstCheckedAt = at }
+            okAt = at
+            error = nil
+            if snapshot.current != self.snapshot?.current { currentSince = at }
+            self.snapshot = snapshot
+            if let schedule { self.schedule = schedule }
+        case .failed(let error):
+            checkedAt = error.at
+            if firstCheckedAt == nil { firstCheckedAt = error.at }
+            self.error = error
+        }
+    }
+
+    /// A source with no good answer for 3 of its intervals is stale.
+    public func isStale(at now: Date) -> Bool {
+        guard let reference = okAt ?? firstCheckedAt else { return false }
+        return now.timeIntervalSince(reference) > 3 * spec.interval.seconds
+    }
+
+    /// Its status as the document shows it.
+    public func status(at now: Date) -> SourceStatus.Status {
+        if checkedAt == nil { return .pending }
+        if isStale(at: now) { return .stale }
+        return error == nil ? .ok : .error
+    }
+}

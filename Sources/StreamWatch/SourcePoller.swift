@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import StreamHTTP
+import StreamState
+import StreamFormats
+
+/// Polls one now-playing source on its interval and reports each outcome.
+///
+/// A poll is a conditional GET (a 304 repeats the last snapshot), the kind's parser, and an
+/// ``Observation``. Failures back off (interval × 2ⁿ, at most 8 intervals) with jitter; the
+/// store decides staleness from the times of good answers. Composer and Cadence also fetch
+/// the day's schedule once per station-local day (for Next Up); a failure there does not fail
+/// the source.
+public struct SourcePoller: Sendable {
+    let station: StationSpec
+    let index: Int
+    let engine: CurlEngine
+    let wakeup: Wakeup
+    let emit: @Sendable (Observation) -> Void
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    /// Creates a poller for `station.sources[index]`.
+    public init(station: StationSpec, index: Int, engine: CurlEngine, wakeup: Wakeup, logger: Logger,
+                clock: @escaping @Sendable () -> Date = Date.init, emit: @escaping @Sendable (Observation) -> Void) {
+        self.station = station
+        self.index = index
+        self.engine = engine
+        self.wakeup = wakeup
+        self.emit = emit
+        self.logger = logger
+        self.clock = clock
+    }
+
+    var spec: SourceSpec { station.sources[index] }
+
+    /// Polls until the task is cancelled.
+    public func run() async {
+        var state = PollState()
+        var backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
+        while !Task.isCancelled {
+            let event = await poll(&state)
+            if Task.isCancelled { return }
+            emit(.source(station: station.id, index: index, event))
+            let delay: Duration
+            if case .failed(let error) = event {
+                delay = backoff.nextDelay()
+                logger.warning("source \(station.id)/\(spec.kind.rawValue) failed: \(error.kind): \(error.message); next try in \(delay)")
+            } else {
+                backoff.reset()
+                delay = spec.interval
+            }
+            await wakeup.wait(for: delay)
+        }
+    }
+
+    /// What a poller remembers between polls.
+    struct PollState {
+        var validators: HTTPValidators?
+        var lastSnapshot: SourceSnapshot?
+        var schedule: [ProgramSlot]?
+        var scheduleDay: StationLocalTime.Day?
+    }
+
+    /// One poll: fetch, parse, and (once a day) the schedule.
+    func poll(_ state: inout PollState) async -> SourceEvent {
+        let now = clock()
+        do {
+            var request = HTTPRequest(url: spec.url, totalTimeout: spec.timeout, validators: state.validators)
+            if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
+            let response = try await engine.fetch(request).requireSuccess()
+            let snapshot: SourceSnapshot
+            if response.notModified, let last = state.lastSnapshot {
+                snapshot = last
+            } else {
+                var secondary: [UInt8]?
+                if let url = spec.secondaryURL, !SourceDecoder.secondaryIsDaily(spec.kind) {
+                    secondary = try? await fetchBody(url)
+                }
+                snapshot = try SourceDecoder.snapshot(spec.kind, body: response.body, secondary: secondary,
+                                                      selector: spec.selector, timeZone: station.timeZone, now: now)
+                state.validators = HTTPValidators(from: response.headers)
+                state.lastSnapshot = snapshot
+            }
+            await refreshSchedule(&state, now: now)
+            return .ok(snapshot, schedule: state.schedule, at: now)
+        } catch {
+            return .failed(ErrorValue(any: error, at: now))
+        }
+    }
+
+    private func refreshSchedule(_ state: inout PollState, now: Date) async {
+        guard let url = spec.secondaryURL, SourceDecoder.secondaryIsDaily(spec.kind) else { return }
+        let today = StationLocalTime(timeZone: station.timeZone).day(of: now)
+        guard state.scheduleDay != today else { return }
+        let dated = url + (url.contains("?") ? "&" : "?") + "date=\(today)"
+        do {
+            let body = try await fetchBody(dated)
+            state.schedule = try SourceDecoder.schedule(spec.kind, body: body, timeZone: station.timeZone)
+            state.scheduleDay = today
+        } catch {
+            logger.notice("source \(station.id)/\(spec.kind.rawValue): day schedule unavailable: \(error)")
+        }
+    }
+
+    private func fetchBody(_ url: String) async throws -> [UInt8] {
+        var request = HTTPRequest(url: url, totalTimeout: spec.timeout)
+        if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
+        return try await engine.fetch(request).requireSuccess().body
+    }
+}

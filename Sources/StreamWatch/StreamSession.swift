@@ -1,0 +1,210 @@
+import Foundation
+import Synchronization
+import StreamHTTP
+import StreamState
+import StreamFormats
+
+/// One connection to an ICY or Ogg stream, driven by the engine thread: it reads the head,
+/// demultiplexes the body in libcurl's buffer (audio is counted, never copied), and reports
+/// titles, the measured bitrate and the outcome. This is where a byte from a stream goes.
+final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
+    /// How the session ended, as the watcher needs to know it.
+    struct Outcome: Sendable {
+        var result: Result<HTTPTransferSummary, HTTPError>
+        /// An HTTP error status or a refused format, found in the head.
+        var refusal: ErrorValue?
+        /// The server's body was an HLS playlist: watch it as HLS.
+        var isPlaylist: Bool
+        /// Audio arrived.
+        var receivedAudio: Bool
+        /// A probe got what it came for and hung up on purpose.
+        var probeSatisfied: Bool
+        /// When the head arrived.
+        var upSince: Date?
+    }
+
+    private enum Decoder {
+        case undecided
+        case plain
+        case icy(IcyDemuxer)
+        case ogg(OggTitleTracker)
+    }
+
+    private let spec: StreamSpec
+    private let report: @Sendable (StreamEvent) -> Void
+    private let clock: @Sendable () -> Date
+    private let probe: Bool
+    private let tuning: MonitorTuning
+    private let charset: TextCharset?
+
+    // Engine-thread state.
+    private var decoder = Decoder.undecided
+    private var streamName: String?
+    private var lastTitle: String?
+    private var outcome = Outcome(result: .failure(HTTPError(kind: .other, message: "not finished", url: "")),
+                                  refusal: nil, isPlaylist: false, receivedAudio: false, probeSatisfied: false)
+    private var meter = RateMeter()
+    private var audioBytes = 0
+    private var continuation: CheckedContinuation<Outcome, Never>?
+
+    init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning,
+         clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
+        self.spec = spec
+        self.charset = spec.charset ?? charset
+        self.probe = probe
+        self.tuning = tuning
+        self.clock = clock
+        self.report = report
+    }
+
+    /// Runs the session on `engine` until it ends; cancelling the task cancels the transfer.
+    static func run(_ session: StreamSession, request: HTTPRequest, engine: CurlEngine) async -> Outcome {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                session.continuation = continuation
+                _ = engine.start(request, handler: session)
+            }
+        } onCancel: {
+            session.cancelled.withLock { $0 = true }
+        }
+    }
+
+    private let cancelled = MutexFlag()
+
+    // MARK: HTTPStreamHandler (engine thread)
+
+    func transferDidReceiveHead(_ head: HTTPResponseHead) {
+        let now = clock()
+        let icy = IcyHeaders(head.headers.fields)
+        guard head.isSuccess else {
+            outcome.refusal = ErrorValue(kind: "http", message: head.statusLine.isEmpty ? "HTTP \(head.status)" : head.statusLine, at: now,
+                                         httpStatus: head.status)
+            return
+        }
+        if StreamFormatDetection.isPlaylist(contentType: icy.contentType, url: spec.url) && spec.format != .icy && spec.format != .ogg {
+            outcome.isPlaylist = true
+            return
+        }
+        streamName = icy.name
+        switch spec.format == .auto ? (icy.isOgg ? .ogg : .icy) : spec.format {
+        case .ogg:
+            decoder = .ogg(OggTitleTracker())
+        default:
+            if let metaint = icy.metaint, let demuxer = try? IcyDemuxer(metaint: metaint) {
+                decoder = .icy(demuxer)
+            } else {
+                decoder = .plain
+            }
+        }
+        outcome.upSince = now
+        meter.start(at: now, skipping: .seconds(3))
+        report(.up(StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate), at: now))
+    }
+
+    func transferDidReceive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard outcome.refusal == nil, !outcome.isPlaylist, !cancelled.value else { return false }
+        outcome.receivedAudio = true
+        let before = audioBytes
+        switch decoder {
+        case .undecided, .plain:
+            audioBytes += bytes.count
+        case .icy(var demuxer):
+            decoder = .plain  // release the enum's copy while mutating
+            let blocks = demuxer.feed(bytes) { audio in audioBytes += audio.count }
+            decoder = .icy(demuxer)
+            for block in blocks { handleICY(block) }
+        case .ogg(var tracker):
+            decoder = .plain
+            audioBytes += bytes.count
+            let events = tracker.feed(bytes)
+            decoder = .ogg(tracker)
+            for case .metadata(_, _, let track) in events { announce(track, raw: track.map { "\($0.artist ?? "")|\($0.title)" }, container: "ogg") }
+        }
+        measure(audioBytes - before)
+        if probe {
+            if case .plain = decoder, audioBytes >= tuning.probeAudioBytes { outcome.probeSatisfied = true }
+            if outcome.probeSatisfied { return false }
+        }
+        return true
+    }
+
+    func transferDidComplete(_ result: Result<HTTPTransferSummary, HTTPError>) {
+        outcome.result = result
+        continuation?.resume(returning: outcome)
+        continuation = nil
+    }
+
+    // MARK: Titles and rate
+
+    private func handleICY(_ block: IcyMetadataBlock) {
+        guard let metadata = try? IcyMetadata.parse(block, charset: charset) else { return }
+        guard let raw = metadata.streamTitle else { return }
+        let track = SongText.track(fromTitle: raw, streamName: streamName)
+        announce(track, raw: raw, container: "icy")
+    }
+
+    private func announce(_ track: Track?, raw: String?, container: String) {
+        if probe { outcome.probeSatisfied = true }
+        guard raw != lastTitle || lastTitle == nil else { return }
+        lastTitle = raw
+        report(.metadata(track, container: container, at: clock()))
+    }
+
+    private func measure(_ count: Int) {
+        let now = clock()
+        if let kbps = meter.add(count, at: now, window: tuning.bitrateWindow) {
+            report(.bitrate(kbps, at: now))
+        }
+    }
+}
+
+/// A flag set from any thread, read on the engine thread.
+final class MutexFlag: Sendable {
+    private let flag = Synchronization.Mutex(false)
+    var value: Bool { flag.withLock { $0 } }
+    func withLock(_ body: (inout Bool) -> Void) { flag.withLock { body(&$0) } }
+}
+
+/// Measures audio bytes per second over a window, ignoring the burst servers send at
+/// connect. Reports a new figure only when it moved by 5 % or more.
+struct RateMeter: Sendable {
+    private var windowStart: Date?
+    private var ignoreUntil: Date?
+    private var bytes = 0
+    private var reported: Int?
+
+    mutating func start(at now: Date, skipping burst: Duration) {
+        ignoreUntil = now.addingTimeInterval(burst.seconds)
+        windowStart = nil
+        bytes = 0
+    }
+
+    /// Adds bytes; returns kbit/s when a window closed with a figure worth reporting.
+    mutating func add(_ count: Int, at now: Date, window: Duration) -> Int? {
+        if let ignoreUntil, now < ignoreUntil { return nil }
+        guard let start = windowStart else {
+            windowStart = now
+            bytes = 0
+            return nil
+        }
+        bytes += count
+        let elapsed = now.timeIntervalSince(start)
+        guard elapsed >= window.seconds else { return nil }
+        let kbps = Int((Double(bytes) * 8 / 1000 / elapsed).rounded())
+        windowStart = now
+        bytes = 0
+        if let reported, abs(kbps - reported) * 20 < max(reported, 1) { return nil }
+        reported = kbps
+        return kbps
+    }
+}
+
+/// Tells a playlist from audio.
+enum StreamFormatDetection {
+    static func isPlaylist(contentType: String?, url: String) -> Bool {
+        let type = (contentType ?? "").lowercased()
+        if type.contains("mpegurl") { return true }
+        let path = url.split(separator: "?").first.map(String.init)?.lowercased() ?? ""
+        return path.hasSuffix(".m3u8")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import StreamState
+@testable import StreamFormats
+
+/// Records what the store publishes.
+final class RecordingPublisher: StatePublisher {
+    let documents = Mutex<[StateDocument]>([])
+    func publish(_ document: StateDocument, changed: StationState?) {
+        documents.withLock { $0.append(document) }
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    func advance(_ seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    var read: @Sendable () -> Date { { self.now.withLock { $0 } } }
+}
+
+@Suite("The state store: sequence, publishing, restart")
+struct StateStoreTests {
+    let spec = StationSpec(id: "s", name: "S", timeZone: TimeZone(identifier: "UTC")!,
+                           streams: [StreamSpec(id: "main", url: "http://x/live")],
+                           sources: [SourceSpec(kind: .triton, url: "http://x/np", interval: .seconds(15))])
+
+    @Test("sequence grows by one per change; repeated identical observations publish nothing")
+    func sequence() async {
+        let clock = ManualClock()
+        let publisher = RecordingPublisher()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, publishers: [publisher], clock: clock.read)
+        let start = await store.current.sequence
+        await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        await store.apply(.stream(station: "s", index: 0, .metadata(Track(title: "One"), container: "icy", at: clock.read())))
+        let afterTwo = await store.current.sequence
+        #expect(afterTwo == start + 2)
+        clock.advance(1)
+        await store.apply(.stream(station: "s", index: 0, .metadata(Track(title: "One"), container: "icy", at: clock.read())))
+        #expect(await store.current.sequence == afterTwo, "same title again is not a change")
+        let published = publisher.documents.withLock { $0.map(\.sequence) }
+        #expect(published == [start + 1, start + 2])
+    }
+
+    @Test("bookkeeping alone publishes at most once a minute")
+    func bookkeeping() async {
+        let clock = ManualClock()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        await store.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(), schedule: nil, at: clock.read())))
+        let base = await store.current.sequence
+        for _ in 0..<3 {
+            clock.advance(15)
+            await store.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(), schedule: nil, at: clock.read())))
+        }
+        #expect(await store.current.sequence == base)
+        clock.advance(16)
+        await store.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(), schedule: nil, at: clock.read())))
+        #expect(await store.current.sequence == base + 1)
+    }
+
+    @Test("a restart serves the previous document marked stale, keeps the sequence growing, then refreshes")
+    func restart() async {
+        let clock = ManualClock()
+        let first = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        await first.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        await first.apply(.stream(station: "s", index: 0, .metadata(Track(title: "Before Restart"), container: "icy", at: clock.read())))
+        let saved = await first.current
+        let second = StateStore(stations: [spec], live: "s", previous: saved, clock: clock.read)
+        let loaded = await second.current
+        #expect(loaded.stale)
+        #expect(loaded.sequence > saved.sequence)
+        #expect(loaded.station("s")?.now.song?.title == "Before Restart")
+        await second.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        #expect(await second.current.stale, "connecting is not news: the loaded state stays")
+        await second.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        let fresh = await second.current
+        #expect(!fresh.stale)
+        #expect(fresh.sequence > loaded.sequence)
+        #expect(fresh.station("s")?.now.song == nil, "the old title is not presented as current")
+    }
+
+    @Test("time alone ends a song: tick re-merges and nextDeadline points at the end")
+    func timeDriven() async {
+        let clock = ManualClock()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        let song = Track(title: "Short", start: clock.read(), duration: 60)
+        await store.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: song), schedule: nil, at: clock.read())))
+        #expect(await store.current.station("s")?.now.song?.title == "Short")
+        let deadline = await store.nextDeadline()
+        #expect(deadline.timeIntervalSince(clock.read()) <= 60)
+        clock.advance(95)
+        await store.tick()
+        #expect(await store.current.station("s")?.now.song == nil)
+    }
+}

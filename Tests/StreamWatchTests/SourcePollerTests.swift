@@ -1,0 +1,104 @@
+import Foundation
+import StreamTestSupport
+import Testing
+@testable import StreamState
+
+@Suite("Polling now-playing sources", .timeLimit(.minutes(2)))
+struct SourcePollerTests {
+    func station(_ sources: [SourceSpec], streams: [StreamSpec] = []) -> StationSpec {
+        StationSpec(id: "src-fm", name: "Source FM", timeZone: TimeZone(identifier: "America/New_York")!,
+                    streams: streams, sources: sources)
+    }
+
+    func tritonXML(title: String, artist: String, startMs: Int64, type: String = "track") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <nowplaying-info-list><nowplaying-info mountName="TEST" timestamp="\(startMs / 1000)" type="\(type)">
+        <property name="cue_time_start"><![CDATA[\(startMs)]]></property>
+        <property name="cue_time_duration"><![CDATA[240000]]></property>
+        <property name="cue_title"><![CDATA[ \(title) ]]></property>
+        <property name="track_artist_name"><![CDATA[\(artist)]]></property>
+        </nowplaying-info></nowplaying-info-list>
+        """
+    }
+
+    @Test("a Triton source gives the song; a 500 is an error; it recovers; conditional GET is used")
+    func tritonErrorAndRecovery() async throws {
+        let server = try await LoopbackServer.start()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        server.route("/np") { request in
+            request.header("If-None-Match") == "\"t1\""
+                ? LoopbackRoute(statusLine: "HTTP/1.1 304 Not Modified", headers: [("ETag", "\"t1\"")])
+                : .ok(self.tritonXML(title: "What Ive Done", artist: "Linkin Park", startMs: now - 10_000),
+                      contentType: "text/xml", headers: [("ETag", "\"t1\"")])
+        }
+        let spec = SourceSpec(kind: .triton, url: server.url("/np"), interval: .seconds(2))
+        try await withSupervisor([station([spec])]) { supervisor, store in
+            let ok = try await waitFor(store, station: "src-fm", "triton song") { $0.now.song?.title == "What Ive Done" }
+            #expect(ok.now.song?.source == "triton")
+            #expect(ok.now.song?.duration == 240)
+            #expect(ok.sources.first?.status == .ok)
+            #expect(ok.onAir, "with no streams, an answering source means on air")
+            try await waitFor(store, station: "src-fm", "a 304 poll") { _ in
+                server.requests(to: "/np").contains { $0.header("If-None-Match") == "\"t1\"" }
+            }
+            server.route("/np", .status(500, "boom"))
+            // (a poll in flight when the route changed may fail first with a cut connection)
+            let failing = try await waitFor(store, station: "src-fm", "the 500") { $0.sources.first?.error?.httpStatus == 500 }
+            #expect(failing.sources.first?.status == .error)
+            #expect(failing.now.song?.title == "What Ive Done", "values hold until the source goes stale")
+            let stale = try await waitFor(store, station: "src-fm", "stale") { $0.sources.first?.status == .stale }
+            #expect(stale.now.song == nil, "a stale source's song is never shown as current")
+            server.route("/np", .ok(tritonXML(title: "Numb", artist: "Linkin Park", startMs: now), contentType: "text/xml"))
+            supervisor.refresh(station: "src-fm")
+            let back = try await waitFor(store, station: "src-fm", "recovered") { $0.sources.first?.status == .ok && $0.now.song?.title == "Numb" }
+            #expect(back.sources.first?.error == nil)
+        }
+        await server.shutdown()
+    }
+
+    @Test("malformed payloads of every kind are parse errors in the source's status")
+    func malformed() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/bad", .ok("<html>not what you expected", contentType: "text/html"))
+        let specs = NowPlayingKind.allCases.map { SourceSpec(kind: $0, url: server.url("/bad"), interval: .seconds(30)) }
+        try await withSupervisor([station(specs)]) { _, store in
+            let state = try await waitFor(store, station: "src-fm", "all sources checked") { s in s.sources.allSatisfy { $0.status != .pending } }
+            for source in state.sources {
+                #expect(source.status == .error, "\(source.kind)")
+                #expect(source.error?.kind == "parse", "\(source.kind): \(source.error?.message ?? "")")
+            }
+        }
+        await server.shutdown()
+    }
+
+    @Test("program and Next Up from Composer, song from the stream")
+    func programAndSong() async throws {
+        let server = try await LoopbackServer.start()
+        let zone = TimeZone(identifier: "America/New_York")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let now = Date()
+        let hour = calendar.component(.hour, from: now)
+        func hhmm(_ h: Int) -> String { String(format: "%02d:00", (h + 24) % 24) }
+        server.route("/composer/now", .ok("""
+            {"onNow":{"program":{"name":"Morning Edition","hosts":[{"name":"Steve Inskeep"}]},
+             "start_time":"\(hhmm(hour))","end_time":"\(hhmm(hour + 1))"},
+             "nextUp":[{"program":{"name":"Here and Now"},"start_time":"\(hhmm(hour + 1))"}]}
+            """, contentType: "application/json"))
+        server.route("/live", .icyStream(metaint: 800))
+        server.setTitle("Bonobo - Kerala", for: "/live")
+        let sources = [SourceSpec(kind: .composer, url: server.url("/composer/now"), interval: .seconds(30))]
+        let streams = [StreamSpec(id: "main", url: server.url("/live"))]
+        try await withSupervisor([station(sources, streams: streams)]) { _, store in
+            let state = try await waitFor(store, station: "src-fm", "program and song") { $0.now.program != nil && $0.now.song != nil }
+            #expect(state.now.program?.name == "Morning Edition")
+            #expect(state.now.program?.hosts == ["Steve Inskeep"])
+            #expect(state.now.program?.source == "composer")
+            #expect(state.next.first?.name == "Here and Now")
+            #expect(state.now.song?.title == "Kerala")
+            #expect(state.now.song?.source == "icy")
+        }
+        await server.shutdown()
+    }
+}
