@@ -7,7 +7,10 @@ import PackageDescription
 // - swift-nio: the Unix-socket HTTP API and SSE (NIOHTTP1), the demo station and the
 //   loopback test server.
 // - TOMLKit: reading the TOML configuration (with key paths for errors).
-// - swift-metrics + swift-prometheus: the counters behind GET /metrics.
+// - swift-metrics + swift-prometheus: the counters behind GET /metrics (libraries count through
+//   swift-metrics; the daemon bootstraps it with the Prometheus registry).
+// - swift-service-lifecycle: runs the daemon (and `screen`, `watch`) as a ServiceGroup:
+//   ordered graceful shutdown on SIGTERM/SIGINT with a deadline, UnixSignals for SIGHUP.
 //
 // The targets are the rooms of the daemon; each may use only the rooms below it (README,
 // "Architecture"; scripts/check-architecture.sh fails the build of the tests otherwise):
@@ -27,6 +30,10 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOPosix", package: "swift-nio"),
 ]
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: [Target.Dependency] = [
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+]
 
 let package = Package(
     name: "streamd",
@@ -41,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,7 +65,8 @@ let package = Package(
         ),
         .target(
             name: "StreamWatch",
-            dependencies: ["StreamHTTP", "StreamState", "StreamFormats", logging]
+            dependencies: ["StreamHTTP", "StreamState", "StreamFormats", logging,
+                           .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
             name: "StreamAPI",
@@ -71,7 +80,9 @@ let package = Package(
         .target(name: "StreamDemo", dependencies: ["StreamFormats"] + nio),
         .target(
             name: "StreamService",
-            dependencies: ["StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", logging]
+            dependencies: ["StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamFormats", logging,
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus")] + lifecycle
         ),
         .executableTarget(
             name: "StreamDaemon",
@@ -79,7 +90,7 @@ let package = Package(
                 "StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch", "StreamAPI",
                 "StreamState", "StreamFormats", "StreamHTTP", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + lifecycle
         ),
         .target(
             name: "StreamTestSupport",

@@ -30,7 +30,7 @@ ALLOWED = {
     "StreamClient": {"StreamHTTP", "StreamState", "StreamFormats"},
     "StreamDemo": {"StreamFormats", "NIOCore", "NIOPosix"},
     "StreamService": {"StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI",
-                      "StreamFormats", "Logging", "Metrics", "ServiceLifecycle", "UnixSignals"},
+                      "StreamFormats", "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "UnixSignals"},
     "StreamDaemon": {"StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch",
                      "StreamAPI", "StreamState", "StreamFormats", "StreamHTTP", "Logging",
                      "ArgumentParser", "ServiceLifecycle", "UnixSignals"},

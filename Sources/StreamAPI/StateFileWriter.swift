@@ -35,6 +35,9 @@ public final class StateFileWriter: StatePublisher {
         wake.signal()
     }
 
+    /// The state file's path.
+    public var path: String { file.path }
+
     /// The sequence of the last version on disk.
     public var writtenSequence: UInt64 { state.withLock { $0.written } }
 

@@ -299,6 +299,7 @@ public struct ScreenModel: Sendable, Equatable {
             switch stream.status {
             case .up: continue
             case .pending: alerts.append(Alert(severity: .warning, text: "stream \(stream.id) connecting"))
+            case .degraded: alerts.append(Alert(severity: .warning, text: "stream \(stream.id) degraded\(error)"))
             case .stalled: alerts.append(Alert(severity: .error, text: "stream \(stream.id) stalled\(error)"))
             case .down: alerts.append(Alert(severity: .error, text: "stream \(stream.id) down\(error)"))
             }

@@ -9,29 +9,36 @@ import Synchronization
 /// `curl_multi_perform`, and finishes the transfers libcurl reports done. No thread or process
 /// per request; an idle engine wakes once a second (`heartbeat`), which the watchdog reads.
 ///
-/// Submit with ``fetch(_:)`` (whole response) or ``start(_:handler:)`` / ``stream(_:)``
-/// (body in chunks as it arrives). Call ``shutdown()`` once at the end: every transfer still
-/// running completes as cancelled and the thread exits.
+/// Run a transfer with ``fetch(_:)`` (whole response) or ``perform(_:handler:)`` (body in
+/// libcurl's buffer as it arrives); both end the transfer when the calling task is cancelled,
+/// at once: the easy handle leaves the multi handle and its connection closes on the engine's
+/// next turn. Call ``shutdown()`` once at the end: every transfer still running completes as
+/// cancelled and the thread exits.
+///
+/// Memory safety: the multi handle is freed only by ``shutdown()``, after the thread has
+/// exited and under the inbox lock that every other caller of `curl_multi_wakeup` holds, so no
+/// libcurl call can reach a freed handle. Everything else libcurl owns is touched only on the
+/// engine thread, which debug builds assert (``EngineThread``).
 public final class CurlEngine: @unchecked Sendable {
-    // `multi` and `active` belong to the engine thread; `inbox` is the only shared state.
+    // `multi` is valid until the inbox says `.freed`; `active` belongs to the engine thread.
     private let multi: UnsafeMutableRawPointer
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private let inbox = Mutex(Inbox())
+    private let inbox: Mutex<Inbox>
     private let stopped = DispatchSemaphore(value: 0)
     private let beats = Atomic<UInt64>(0)
-    /// The `User-Agent` sent with every request.
-    public let userAgent: String
+    let thread = EngineThread()
 
     private struct Inbox {
+        enum Phase { case running, shuttingDown, exited, freed }
         var additions: [CurlTransfer] = []
         var cancellations: [CurlTransfer] = []
-        var shuttingDown = false
-        var threadExited = false
+        var phase = Phase.running
         var stall: Duration?
+        var userAgent: String
     }
 
     /// Starts the engine thread. Throws when libcurl cannot be initialised.
-    public init(name: String = "streamd.curl") throws(HTTPError) {
+    public init(name: String = "streamd.curl", userAgentSuffix: String? = nil) throws(HTTPError) {
         guard CurlGlobal.initialized else {
             throw HTTPError(kind: .other, message: "curl_global_init failed", url: "")
         }
@@ -39,10 +46,29 @@ public final class CurlEngine: @unchecked Sendable {
             throw HTTPError(kind: .other, message: "curl_multi_init failed", url: "")
         }
         self.multi = multi
-        self.userAgent = "streamd/\(StreamdVersion.string) \(CurlGlobal.versionSummary)"
+        inbox = Mutex(Inbox(userAgent: Self.userAgent(suffix: userAgentSuffix)))
         let thread = Thread { [self] in self.run() }
         thread.name = name
         thread.start()
+    }
+
+    /// `streamd/VERSION libcurl/VERSION`, then the configured suffix (`[daemon]
+    /// user_agent_suffix`, e.g. a contact address) if any.
+    public static func userAgent(suffix: String?) -> String {
+        let base = "streamd/\(StreamdVersion.string) \(CurlGlobal.versionSummary)"
+        guard let suffix, !suffix.isEmpty else { return base }
+        return base + " " + suffix
+    }
+
+    /// The `User-Agent` sent with every request that does not set its own.
+    public var userAgent: String {
+        inbox.withLock { $0.userAgent }
+    }
+
+    /// Changes the suffix of the `User-Agent` for transfers started from now on (a reload).
+    public func setUserAgentSuffix(_ suffix: String?) {
+        let agent = Self.userAgent(suffix: suffix)
+        inbox.withLock { $0.userAgent = agent }
     }
 
     /// Loop iterations so far: grows at least once a second while the engine thread is alive
@@ -51,78 +77,117 @@ public final class CurlEngine: @unchecked Sendable {
 
     // MARK: - Submitting work (any thread)
 
-    /// Starts a transfer whose events go to `handler` on the engine thread.
+    /// Starts a transfer whose events go to `handler` on the engine thread, not tied to any
+    /// task: cancel it with the handle. Prefer ``perform(_:handler:)``, whose transfer ends
+    /// with the task that awaits it.
     @discardableResult
     public func start(_ request: HTTPRequest, handler: any HTTPStreamHandler) -> HTTPTransferHandle {
-        let transfer = CurlTransfer(request: request, handler: handler)
+        let transfer = CurlTransfer(request: request, handler: handler, thread: thread, onComplete: handler.transferDidComplete)
         submit(transfer)
         return HTTPTransferHandle(transfer: transfer, engine: self)
     }
 
+    /// Runs a transfer to its end: `handler` sees the head and the body on the engine thread,
+    /// and the result comes back here. Cancelling the calling task cancels the transfer at
+    /// once; when this returns, libcurl is done with it (the handle is removed, and an
+    /// unfinished connection is closed).
+    public func perform(_ request: HTTPRequest, handler: any HTTPBodyHandler) async -> Result<HTTPTransferSummary, HTTPError> {
+        let box = CompletionBox()
+        let transfer = CurlTransfer(request: request, handler: handler, thread: thread) { box.complete($0) }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                box.wait(continuation)
+                submit(transfer)
+            }
+        } onCancel: {
+            cancel(transfer)
+        }
+    }
+
     func submit(_ transfer: CurlTransfer) {
         let accepted = inbox.withLock { inbox -> Bool in
-            guard !inbox.shuttingDown else { return false }
+            guard inbox.phase == .running else { return false }
             inbox.additions.append(transfer)
+            curl_multi_wakeup(multi)
             return true
         }
-        if accepted {
-            curl_multi_wakeup(multi)
-        } else {
+        if !accepted {
             transfer.finish(HTTPError(kind: .cancelled, message: "the HTTP engine has shut down", url: transfer.request.url))
         }
     }
 
     func cancel(_ transfer: CurlTransfer) {
-        transfer.cancelRequested.store(true, ordering: .relaxed)
-        let queued = inbox.withLock { inbox -> Bool in
-            guard !inbox.threadExited else { return false }
+        transfer.closeDelivery()
+        inbox.withLock { inbox in
+            guard inbox.phase == .running || inbox.phase == .shuttingDown else { return }
             inbox.cancellations.append(transfer)
-            return true
+            curl_multi_wakeup(multi)
         }
-        if queued { curl_multi_wakeup(multi) }
     }
 
     /// Stops the engine: transfers still running complete as cancelled, the thread exits,
-    /// and later submissions complete at once as cancelled. Returns when the thread is gone.
+    /// and later submissions complete at once as cancelled. The first call returns when the
+    /// thread is gone and the multi handle freed; later calls return at once.
     public func shutdown() {
         let first = inbox.withLock { inbox -> Bool in
-            defer { inbox.shuttingDown = true }
-            return !inbox.shuttingDown
+            guard inbox.phase == .running else { return false }
+            inbox.phase = .shuttingDown
+            curl_multi_wakeup(multi)
+            return true
         }
         guard first else { return }
-        curl_multi_wakeup(multi)
         stopped.wait()
-        curl_multi_cleanup(multi)
+        inbox.withLock { inbox in
+            inbox.phase = .freed
+            curl_multi_cleanup(multi)
+        }
     }
 
     /// Wakes the engine thread for one turn of its loop (the watchdog does this before
     /// checking that ``heartbeat`` moved).
     public func wake() {
         inbox.withLock { inbox in
-            if !inbox.shuttingDown { curl_multi_wakeup(multi) }
+            if inbox.phase == .running { curl_multi_wakeup(multi) }
         }
+    }
+
+    /// True when the engine thread turns: it is woken, and its heartbeat must move within
+    /// `window`. Feeds `/v1/health`.
+    public func isTurning(within window: Duration = .seconds(3)) async -> Bool {
+        let before = heartbeat
+        wake()  // a live engine turns at once, even when idle
+        let deadline = ContinuousClock.now + window
+        while ContinuousClock.now < deadline {
+            if heartbeat != before { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
     }
 
     /// Test hook: blocks the engine thread for `duration`, as a hung libcurl call would, so
     /// tests can see the watchdog pings stop. The daemon only wires it when
     /// `STREAMD_TEST_HOOKS=1`.
     public func simulateHang(for duration: Duration) {
-        inbox.withLock { $0.stall = duration }
-        curl_multi_wakeup(multi)
+        inbox.withLock { inbox in
+            guard inbox.phase == .running else { return }
+            inbox.stall = duration
+            curl_multi_wakeup(multi)
+        }
     }
 
     // MARK: - The engine thread
 
     private func run() {
+        thread.adoptCurrentThread()
         var running: Int32 = 0
         while true {
             beats.add(1, ordering: .relaxed)
-            let (additions, cancellations, shuttingDown, stall) = inbox.withLock { inbox in
+            let (additions, cancellations, shuttingDown, stall, userAgent) = inbox.withLock { inbox in
                 defer { inbox.additions.removeAll(); inbox.cancellations.removeAll(); inbox.stall = nil }
-                return (inbox.additions, inbox.cancellations, inbox.shuttingDown, inbox.stall)
+                return (inbox.additions, inbox.cancellations, inbox.phase != .running, inbox.stall, inbox.userAgent)
             }
             if let stall { Thread.sleep(forTimeInterval: Double(stall.components.seconds) + Double(stall.components.attoseconds) / 1e18) }
-            for transfer in additions { add(transfer) }
+            for transfer in additions { add(transfer, userAgent: userAgent) }
             for transfer in cancellations { remove(transfer, because: "transfer cancelled") }
             if shuttingDown { break }
 
@@ -133,8 +198,8 @@ public final class CurlEngine: @unchecked Sendable {
         for transfer in Array(active.values) { remove(transfer, because: "the HTTP engine is shutting down") }
         // Anything submitted in the race with shutdown is finished here too.
         let late = inbox.withLock { inbox in
-            inbox.threadExited = true
-            defer { inbox.additions.removeAll() }
+            inbox.phase = .exited
+            defer { inbox.additions.removeAll(); inbox.cancellations.removeAll() }
             return inbox.additions
         }
         for transfer in late {
@@ -143,8 +208,9 @@ public final class CurlEngine: @unchecked Sendable {
         stopped.signal()
     }
 
-    private func add(_ transfer: CurlTransfer) {
-        if transfer.cancelRequested.load(ordering: .relaxed) {
+    private func add(_ transfer: CurlTransfer, userAgent: String) {
+        thread.assertInside("adding a transfer")
+        if transfer.cancelRequested {
             transfer.finish(HTTPError(kind: .cancelled, message: "transfer cancelled", url: transfer.request.url))
             return
         }
@@ -158,12 +224,14 @@ public final class CurlEngine: @unchecked Sendable {
     }
 
     private func remove(_ transfer: CurlTransfer, because reason: String) {
+        thread.assertInside("removing a transfer")
         guard let easy = transfer.easy, active.removeValue(forKey: easy) != nil else { return }
         curl_multi_remove_handle(multi, easy)
         transfer.finish(HTTPError(kind: .cancelled, message: reason, url: transfer.request.url))
     }
 
     private func collectFinished() {
+        thread.assertInside("collecting finished transfers")
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
@@ -171,6 +239,24 @@ public final class CurlEngine: @unchecked Sendable {
             let code = message.pointee.data.result
             curl_multi_remove_handle(multi, easy)
             transfer.finish(code: code)
+        }
+    }
+}
+
+/// Hands a transfer's result to the task awaiting ``CurlEngine/perform(_:handler:)``: the
+/// continuation is stored before the transfer is submitted, so the engine thread always
+/// finds it.
+private final class CompletionBox: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func complete(_ result: Result<HTTPTransferSummary, HTTPError>) {
+        continuation.withLock { stored in
+            stored?.resume(returning: result)
+            stored = nil
         }
     }
 }

@@ -3,14 +3,21 @@ import Synchronization
 
 /// One libcurl easy handle and what it has received so far.
 ///
-/// Everything but `cancelRequested` is touched only on the engine thread: it is configured,
-/// fed by libcurl's callbacks and finished there. That is the invariant behind
-/// `@unchecked Sendable`.
+/// Everything but the delivery gate is touched only on the engine thread: it is configured,
+/// fed by libcurl's callbacks and finished there (debug builds assert it). That is the
+/// invariant behind `@unchecked Sendable`.
+///
+/// The gate makes cancelling exact: ``closeDelivery()`` (any thread) waits for a head or body
+/// callback in progress to return, and after it no head or body reaches the handler; the
+/// completion (as cancelled) still comes, exactly once.
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
-    let handler: any HTTPStreamHandler
-    /// Set from any thread by a cancel; read by the callbacks and the engine.
-    let cancelRequested = Atomic<Bool>(false)
+    let handler: any HTTPBodyHandler
+    private let thread: EngineThread
+    private let onComplete: @Sendable (Result<HTTPTransferSummary, HTTPError>) -> Void
+    /// Open until a cancel; held while the handler runs.
+    private let gate = Mutex(true)
+    private let cancelFlag = Atomic<Bool>(false)
 
     private(set) var easy: UnsafeMutableRawPointer?
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
@@ -23,9 +30,12 @@ final class CurlTransfer: @unchecked Sendable {
     private var abortKind: HTTPError.Kind?
     private var finished = false
 
-    init(request: HTTPRequest, handler: any HTTPStreamHandler) {
+    init(request: HTTPRequest, handler: any HTTPBodyHandler, thread: EngineThread,
+         onComplete: @escaping @Sendable (Result<HTTPTransferSummary, HTTPError>) -> Void) {
         self.request = request
         self.handler = handler
+        self.thread = thread
+        self.onComplete = onComplete
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
@@ -33,10 +43,30 @@ final class CurlTransfer: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
+    /// Set from any thread by a cancel; read by the callbacks and the engine.
+    var cancelRequested: Bool { cancelFlag.load(ordering: .acquiring) }
+
+    /// Closes the gate: once this returns, the handler sees no more head or body. Called on
+    /// the engine thread (from inside a callback) it only sets the flag, which the next
+    /// callback obeys.
+    func closeDelivery() {
+        cancelFlag.store(true, ordering: .releasing)
+        if !thread.isInside { gate.withLock { $0 = false } }
+    }
+
+    /// Runs `deliver` with the gate open, or returns false when it is closed.
+    private func throughGate(_ deliver: () -> Bool) -> Bool {
+        gate.withLock { open in
+            guard open, !cancelFlag.load(ordering: .acquiring) else { return false }
+            return deliver()
+        }
+    }
+
     // MARK: - Set-up (engine thread)
 
     /// Creates and configures the easy handle. On failure the transfer is already finished.
     func makeEasyHandle(userAgent: String) -> UnsafeMutableRawPointer? {
+        thread.assertInside("configuring an easy handle")
         guard let easy = curl_easy_init() else {
             finish(HTTPError(kind: .other, message: "curl_easy_init failed", url: request.url))
             return nil
@@ -110,7 +140,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// One raw header line, CRLF included. A status line starts a new response (redirects,
     /// 1xx); the blank line ends a head, which is delivered unless curl will follow it.
     func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) -> Bool {
-        if cancelRequested.load(ordering: .relaxed) { abortKind = .cancelled; return false }
+        thread.assertInside("a header callback")
+        if cancelRequested { abortKind = .cancelled; return false }
         let line = decodeHeaderText(raw).trimmingTrailingNewline()
         if line.hasPrefix("HTTP/") || line.hasPrefix("ICY ") {
             statusLine = line
@@ -118,7 +149,7 @@ final class CurlTransfer: @unchecked Sendable {
         } else if line.isEmpty {
             let status = currentStatus()
             let redirected = (300..<400).contains(status) && headers["location"] != nil && request.maxRedirects > 0
-            if !redirected && status >= 200 { deliverHead() }
+            if !redirected && status >= 200 && !deliverHead() { abortKind = .cancelled; return false }
         } else if let first = line.first, first == " " || first == "\t", let last = headers.fields.last {
             // obsolete line folding: continue the previous value
             var fields = headers.fields
@@ -134,14 +165,15 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Body bytes: checked against the cancel flag and the cap, then handed on in place.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if cancelRequested.load(ordering: .relaxed) { abortKind = .cancelled; return false }
-        if !headDelivered { deliverHead() }
+        thread.assertInside("a body callback")
+        if cancelRequested { abortKind = .cancelled; return false }
+        if !headDelivered && !deliverHead() { abortKind = .cancelled; return false }
         bodyBytes += bytes.count
         if let cap = request.maxBodyBytes, bodyBytes > cap {
             abortKind = .tooLarge
             return false
         }
-        if !handler.transferDidReceive(bytes) {
+        if !throughGate({ handler.transferDidReceive(bytes) }) {
             abortKind = .cancelled
             return false
         }
@@ -159,18 +191,27 @@ final class CurlTransfer: @unchecked Sendable {
         return request.url.lowercased().hasPrefix("file:") ? 200 : 0
     }
 
-    private func deliverHead() {
-        guard !headDelivered else { return }
+    /// Hands the head on once; false when the gate is closed (the transfer was cancelled).
+    private func deliverHead() -> Bool {
+        guard !headDelivered else { return true }
         headDelivered = true
-        handler.transferDidReceiveHead(HTTPResponseHead(status: currentStatus(), statusLine: statusLine, headers: headers))
+        let head = HTTPResponseHead(status: currentStatus(), statusLine: statusLine, headers: headers)
+        return throughGate {
+            handler.transferDidReceiveHead(head)
+            return true
+        }
     }
 
     // MARK: - Completion (engine thread)
 
     /// Finishes after libcurl reported the transfer done with `code`.
     func finish(code: CURLcode) {
+        thread.assertInside("finishing a transfer")
         if code == CURLE_OK {
-            if !headDelivered { deliverHead() }
+            if !headDelivered && !deliverHead() {
+                complete(.failure(HTTPError(kind: .cancelled, message: "transfer cancelled", url: request.url)))
+                return
+            }
             complete(.success(summary()))
             return
         }
@@ -196,8 +237,8 @@ final class CurlTransfer: @unchecked Sendable {
     private func complete(_ result: Result<HTTPTransferSummary, HTTPError>) {
         guard !finished else { return }
         finished = true
-        handler.transferDidComplete(result)
         cleanup()
+        onComplete(result)
     }
 
     private func errorMessage(_ code: CURLcode) -> String {
@@ -237,7 +278,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// Frees the easy handle and the header lists. The engine has removed the handle from
     /// the multi handle before this runs.
     private func cleanup() {
-        if let easy { curl_easy_cleanup(easy) }
+        if let easy {
+            thread.assertInside("freeing an easy handle")
+            curl_easy_cleanup(easy)
+        }
         easy = nil
         for list in lists { curl_slist_free_all(list) }
         lists.removeAll()

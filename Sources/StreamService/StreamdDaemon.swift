@@ -1,15 +1,33 @@
 import Foundation
 import Logging
-import Synchronization
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import StreamAPI
+import StreamConfig
 import StreamHTTP
 import StreamState
-import StreamConfig
 import StreamWatch
-import StreamAPI
+import Synchronization
 
 /// The whole daemon, wired: configuration → watchers (one engine thread) → state store →
-/// state file, event hub and socket API. `streamd run` and `streamd demo` start one; the
-/// end-to-end tests start the binary that does.
+/// state file, event hub and socket API. `streamd run` and `streamd demo` run one; the
+/// end-to-end tests run the binary that does.
+///
+/// Two steps. ``prepare(configuration:configPath:overrides:notifier:logger:)`` loads the
+/// previous state and binds the socket API: when it returns, a second daemon has been refused
+/// and the socket listens. ``run(before:)`` then runs the daemon as a `ServiceGroup`, in this
+/// order (shutdown goes the other way, one service at a time):
+///
+/// 1. `before` (e.g. the demo station), 2. the curl engine, 3. watching (the supervisor, the
+/// store, the state file), 4. the socket API, 5. SIGHUP reloads, 6. systemd (READY, STATUS,
+/// watchdog, STOPPING).
+///
+/// SIGTERM and SIGINT shut down gracefully: `STOPPING=1`, reloads end, the socket closes and
+/// its file goes, the watchers stop and the final state is written, the engine stops. A
+/// shutdown that takes longer than ``gracefulShutdownDeadline`` is cancelled (the final state
+/// is still written); one that then takes ``cancellationDeadline`` more ends the process, all
+/// well inside systemd's `TimeoutStopSec=10s`.
 public final class StreamdDaemon: StateAPIBackend {
     /// What the command line may change without touching the configuration file.
     public struct Overrides: Sendable {
@@ -28,50 +46,49 @@ public final class StreamdDaemon: StateAPIBackend {
         public init() {}
     }
 
-    /// What a reload phase hook is told (systemd's RELOADING=1 / READY=1 go around it).
-    public enum ReloadPhase: Sendable {
-        /// A reload starts.
-        case started
-        /// It ended: applied, or refused with the reason.
-        case finished(Result<Void, ReloadError>)
-    }
+    /// How long a graceful shutdown may take before the group is cancelled.
+    public static let gracefulShutdownDeadline: Duration = .seconds(5)
+    /// How long the cancelled group may take before the process gives up.
+    public static let cancellationDeadline: Duration = .seconds(3)
 
     private let configPath: String?
     private let logger: Logger
     private let configuration: Mutex<StreamdConfiguration>
+    private let stations: [StationSpec]
     private let supervisor: Supervisor
-    private let hub: EventHub
     private let writer: StateFileWriter
-    private let server = Mutex<APIServer?>(nil)
-    private let reloadHook: @Sendable (ReloadPhase) -> Void
+    private let server: APIServer
+    private let notifier: SystemdNotifier
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
     /// The state file's path.
     public let stateFilePath: String
 
-    /// The store, for in-process observers (systemd status line).
+    /// The store, for in-process observers.
     public var store: StateStore { supervisor.store }
-    /// The engine, for the watchdog.
+    /// The engine every transfer goes through.
     public var engine: CurlEngine { supervisor.engine }
 
-    private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, supervisor: Supervisor,
-                 hub: EventHub, writer: StateFileWriter, socketDescription: String, stateFilePath: String,
-                 reloadHook: @escaping @Sendable (ReloadPhase) -> Void) {
+    private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
+                 supervisor: Supervisor, writer: StateFileWriter, server: APIServer, notifier: SystemdNotifier,
+                 socketDescription: String) {
         self.configuration = Mutex(configuration)
         self.configPath = configPath
         self.logger = logger
+        self.stations = stations
         self.supervisor = supervisor
-        self.hub = hub
         self.writer = writer
+        self.server = server
+        self.notifier = notifier
         self.socketDescription = socketDescription
-        self.stateFilePath = stateFilePath
-        self.reloadHook = reloadHook
+        self.stateFilePath = writer.path
     }
 
-    /// Loads the previous state, starts the watchers and the socket API. When this returns
-    /// the socket listens and the state is loaded (the moment for systemd's READY=1).
-    public static func start(configuration: StreamdConfiguration, configPath: String?, overrides: Overrides = Overrides(),
-                             logger: Logger, reloadHook: @escaping @Sendable (ReloadPhase) -> Void = { _ in }) async throws -> StreamdDaemon {
+    /// Loads the previous state and binds the socket API; nothing is watched yet. Throws the
+    /// configuration's or the socket's error (nothing is left running or written then).
+    public static func prepare(configuration: StreamdConfiguration, configPath: String?, overrides: Overrides = Overrides(),
+                               notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
+                               logger: Logger) async throws -> StreamdDaemon {
         let stations = try configuration.stationSpecs()
         let stateFile = StateFile(path: overrides.stateFile ?? configuration.daemon.stateFile)
         var previous: StateDocument?
@@ -81,7 +98,9 @@ public final class StreamdDaemon: StateAPIBackend {
         } catch {
             logger.warning("\(error); starting without the previous state")
         }
-        let engine = try CurlEngine()
+        let metrics = MetricsRegistry()
+        DaemonMetrics.bootstrap(metrics.registry)
+        let engine = try CurlEngine(userAgentSuffix: configuration.daemon.userAgentSuffix)
         let hub = EventHub()
         let writer = StateFileWriter(file: stateFile, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
@@ -93,23 +112,44 @@ public final class StreamdDaemon: StateAPIBackend {
         if let listen = configuration.daemon.listen {
             listeners.append(.tcp(host: listen.host ?? "0.0.0.0", port: listen.port))
         }
-        let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, supervisor: supervisor,
-                                   hub: hub, writer: writer,
-                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket,
-                                   stateFilePath: stateFile.path, reloadHook: reloadHook)
+        let backend = BackendBox()
+        let server: APIServer
         do {
-            let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits, logger: logger)
-            daemon.server.withLock { $0 = server }
+            server = try await APIServer.start(listeners: listeners, backend: backend, hub: hub, limits: overrides.limits,
+                                               logger: logger, metrics: metrics)
         } catch {
-            await supervisor.shutdown()
+            engine.shutdown()
             await writer.finish()
             throw error
         }
+        let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
+                                   supervisor: supervisor, writer: writer, server: server, notifier: notifier,
+                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
+        backend.daemon.withLock { $0 = daemon }
         // Only now that the socket is ours: the loaded (or empty) state goes to disk and the
         // hub. A daemon refused because another one runs must not touch that one's file.
         await store.publishSnapshot()
-        supervisor.start(stations)
         return daemon
+    }
+
+    /// Runs the daemon until SIGTERM or SIGINT (or cancellation), then shuts it down as the
+    /// type's description says. `before` run first and stop last.
+    public func run(before: [any Service] = [], testHooks: Bool = false) async throws {
+        let services: [any Service] = before + [
+            EngineService(engine: engine),
+            WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
+            APIService(server: server),
+            ReloadService(daemon: self, logger: logger, testHooks: testHooks),
+            SystemdService(notifier: notifier, engine: engine, store: store, logger: logger),
+        ]
+        SignalMask.unblock([SIGTERM, SIGINT, SIGHUP] + (testHooks ? [SIGUSR2] : []))
+        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger)
+        configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownDeadline
+        configuration.maximumCancellationDuration = Self.cancellationDeadline
+        try await ServiceGroup(configuration: configuration).run()
+        logger.info("stopped")
     }
 
     // MARK: StateAPIBackend
@@ -125,15 +165,16 @@ public final class StreamdDaemon: StateAPIBackend {
     }
 
     /// Re-reads the configuration file (the embedded default when run without one) and
-    /// applies it; an invalid one is refused and the old one keeps running.
+    /// applies it; an invalid one is refused and the old one keeps running. Returns when the
+    /// new stations are watched (the old watchers of changed stations have ended).
     public func reload() async throws(ReloadError) {
-        reloadHook(.started)
+        notifier.reloading()
+        defer { notifier.ready() }
         do {
             try await applyReload()
-            reloadHook(.finished(.success(())))
         } catch {
             logger.error("reload refused: \(error.message)")
-            reloadHook(.finished(.failure(error)))
+            notifier.status("reload refused: \(error.message)")
             throw error
         }
     }
@@ -150,29 +191,45 @@ public final class StreamdDaemon: StateAPIBackend {
         }
         let old = configuration.withLock { $0 }
         if next.daemon.socket != old.daemon.socket || next.daemon.stateFile != old.daemon.stateFile
-            || next.daemon.listen != old.daemon.listen {
-            logger.warning("reload: socket, state_file and listen changes take effect at the next restart")
+            || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode {
+            logger.warning("reload: socket, socket_mode, state_file and listen changes take effect at the next restart")
         }
         configuration.withLock { $0 = next }
-        await supervisor.reconfigure(stations, live: next.daemon.live)
+        engine.setUserAgentSuffix(next.daemon.userAgentSuffix)
+        guard await supervisor.reconfigure(stations, live: next.daemon.live) else {
+            throw ReloadError(message: "the daemon is shutting down")
+        }
         logger.info("reloaded \(configPath ?? "the built-in configuration"): \(stations.count) station(s)")
     }
 
     /// True while the engine thread turns.
     public func engineAlive() async -> Bool {
-        await supervisor.engineAlive()
+        await engine.isTurning()
+    }
+}
+
+/// The API server answers from the daemon, which exists only once the server is bound: this
+/// box lets the server start first (a refused bind leaves no daemon behind).
+private final class BackendBox: StateAPIBackend {
+    let daemon = Mutex<StreamdDaemon?>(nil)
+
+    private var target: StreamdDaemon? { daemon.withLock { $0 } }
+
+    func currentDocument() async -> StateDocument {
+        await target?.currentDocument() ?? StateDocument(sequence: 0, updatedAt: Date(), live: nil, stale: true, stations: [])
     }
 
-    // MARK: Stopping
+    func refresh(station: String?) async -> Bool {
+        await target?.refresh(station: station) ?? false
+    }
 
-    /// Stops watching, writes the final state, closes the socket API and removes its file.
-    public func shutdown() async {
-        let server = server.withLock { s -> APIServer? in defer { s = nil }; return s }
-        await server?.shutdown()
-        await supervisor.shutdown()
-        writer.publish(await supervisor.store.current, changed: nil)
-        await writer.finish()
-        logger.info("stopped; final state written to \(stateFilePath)")
+    func reload() async throws(ReloadError) {
+        guard let target else { throw ReloadError(message: "the daemon is starting") }
+        try await target.reload()
+    }
+
+    func engineAlive() async -> Bool {
+        await target?.engineAlive() ?? false
     }
 }
 

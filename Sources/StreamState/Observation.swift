@@ -1,13 +1,70 @@
 import Foundation
 import StreamFormats
 
-/// Something a watcher saw, on its way to the state store. Each names its station and the
-/// stream or source (by index in the station's spec) it came from.
-public enum Observation: Sendable {
-    /// A stream's connection state, head or metadata changed.
-    case stream(station: String, index: Int, StreamEvent)
-    /// A source poll ended.
-    case source(station: String, index: Int, SourceEvent)
+/// Something a watcher saw, on its way to the state store: the station, the generation of
+/// the watchers that saw it, and the stream or source (by index in the station's spec).
+///
+/// The generation is what makes a reload exact: a station's watchers are replaced as a
+/// whole, with a new generation, and the store drops what an older generation still reports
+/// (a late title from a connection being torn down never lands on the new stream).
+public struct Observation: Sendable, Equatable {
+    /// The station's id.
+    public var station: String
+    /// The generation of the station's watchers that made the observation.
+    public var generation: WatcherGeneration
+    /// What was seen.
+    public var event: Event
+
+    /// What was seen, and by which stream or source.
+    public enum Event: Sendable, Equatable {
+        /// A stream's connection state, head or metadata changed.
+        case stream(index: Int, StreamEvent)
+        /// A source poll ended.
+        case source(index: Int, SourceEvent)
+    }
+
+    /// Creates an observation.
+    public init(station: String, generation: WatcherGeneration, event: Event) {
+        self.station = station
+        self.generation = generation
+        self.event = event
+    }
+
+    /// A stream's observation.
+    public static func stream(station: String, generation: WatcherGeneration = .initial, index: Int,
+                              _ event: StreamEvent) -> Observation {
+        Observation(station: station, generation: generation, event: .stream(index: index, event))
+    }
+
+    /// A source's observation.
+    public static func source(station: String, generation: WatcherGeneration = .initial, index: Int,
+                              _ event: SourceEvent) -> Observation {
+        Observation(station: station, generation: generation, event: .source(index: index, event))
+    }
+}
+
+/// Which set of watchers of a station an observation came from. Each launch of a station's
+/// watchers (start, or a reload that changed the station) takes a new, larger generation.
+public struct WatcherGeneration: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The number; larger is newer.
+    public var rawValue: UInt64
+
+    /// Creates a generation.
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    /// The generation a store starts with for every station (before any watcher runs).
+    public static let initial = WatcherGeneration(rawValue: 0)
+
+    /// The next generation.
+    public var next: WatcherGeneration { WatcherGeneration(rawValue: rawValue + 1) }
+
+    /// Compares by number.
+    public static func < (lhs: WatcherGeneration, rhs: WatcherGeneration) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// `g3`.
+    public var description: String { "g\(rawValue)" }
 }
 
 /// What a stream watcher reports.
@@ -20,6 +77,10 @@ public enum StreamEvent: Sendable, Equatable {
     case metadata(Track?, container: String, at: Date)
     /// The measured rate over the last window, in kbit/s.
     case bitrate(Int, at: Date)
+    /// Audio arrives, but something about the stream is wrong (e.g. its metadata lost sync):
+    /// it counts as on the air, its title is not trusted, and the error says why. The next
+    /// `up` clears it.
+    case degraded(ErrorValue)
     /// Bytes stopped or slowed below the limit.
     case stalled(ErrorValue)
     /// Error, refusal, 4xx/5xx or end of stream.

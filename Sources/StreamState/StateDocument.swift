@@ -197,6 +197,9 @@ public struct StreamStatus: Codable, Sendable, Equatable {
         case pending
         /// Bytes arrive near the nominal rate.
         case up
+        /// Audio arrives, but something is wrong with the stream (`error` says what, e.g. its
+        /// metadata lost sync); it is on the air, its title is not trusted.
+        case degraded
         /// Bytes stopped or slowed.
         case stalled
         /// Error, refusal, 4xx/5xx or end of stream.
@@ -209,7 +212,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
     public var url: String
     /// `follow` or `probe`.
     public var mode: String
-    /// Up, stalled, down or pending.
+    /// Up, degraded, stalled, down or pending.
     public var status: Status
     /// The `Content-Type` the server sent.
     public var contentType: String?
@@ -358,4 +361,9 @@ extension StateDocument {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }
+}
+
+extension StreamStatus.Status {
+    /// Up or degraded: audio arrives, so the station is on the air through this stream.
+    public var carriesAudio: Bool { self == .up || self == .degraded }
 }

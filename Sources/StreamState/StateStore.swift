@@ -7,9 +7,20 @@ import Foundation
 /// Bookkeeping times (`checkedAt`, `okAt`, `seenAt`) alone do not make a new version unless
 /// the published ones are over a minute old, so a quiet station costs one version a minute,
 /// not one per poll.
+///
+/// Each station's observations are accepted only from the current generation of its
+/// watchers (``WatcherGeneration``); what an older generation still reports is dropped and
+/// counted, so a reload can never mix the old stream's news into the new one's.
+///
+/// Run ``consume(_:)`` (observations from the watchers, in order) and ``runClock()`` (time
+/// alone ends programs and songs and makes sources stale) while the daemon runs.
 public actor StateStore {
     private var specs: [StationSpec]
     private var live: String?
+    private var generations: [String: WatcherGeneration] = [:]
+    private let clockWakeup = Wakeup()
+    /// Observations dropped because an older generation of watchers made them.
+    public private(set) var droppedObservations: UInt64 = 0
     private var inputs: [String: StationInputs] = [:]
     private var loaded: [String: StationState] = [:]
     private var publishedAt: [String: Date] = [:]
@@ -55,18 +66,54 @@ public actor StateStore {
     /// The configured stations.
     public var stations: [StationSpec] { specs }
 
-    /// Applies one observation and publishes if its station changed.
-    public func apply(_ observation: Observation) {
-        let id: String
-        switch observation {
-        case .stream(let station, let index, let event):
-            id = station
-            inputs[station]?.apply(stream: index, event)
-        case .source(let station, let index, let event):
-            id = station
-            inputs[station]?.apply(source: index, event)
+    /// Applies one observation and publishes if its station changed. An observation from
+    /// another generation than the station's current one is dropped; returns whether it
+    /// was applied.
+    @discardableResult
+    public func apply(_ observation: Observation) -> Bool {
+        let id = observation.station
+        guard inputs[id] != nil, observation.generation == generation(of: id) else {
+            droppedObservations += 1
+            return false
+        }
+        switch observation.event {
+        case .stream(let index, let event):
+            inputs[id]?.apply(stream: index, event)
+        case .source(let index, let event):
+            inputs[id]?.apply(source: index, event)
         }
         remerge(id, now: clock())
+        return true
+    }
+
+    /// Applies the inbox's observations in order until it is finished and drained (or the
+    /// task is cancelled).
+    public func consume(_ inbox: ObservationInbox) async {
+        for await observation in inbox.observations {
+            apply(observation)
+        }
+    }
+
+    /// The generation of `station`'s watchers whose observations count now.
+    public func generation(of station: String) -> WatcherGeneration {
+        generations[station] ?? .initial
+    }
+
+    /// Sets the generation of each listed station's watchers, before they start (the first
+    /// launch keeps the loaded state; a reload uses ``reconfigure(stations:live:generations:)``).
+    public func adopt(generations: [String: WatcherGeneration]) {
+        self.generations.merge(generations) { $1 }
+    }
+
+    /// Re-merges when time alone changes the state (programs end, songs end, sources go
+    /// stale), until the task is cancelled. A reconfiguration wakes it for new deadlines.
+    public func runClock() async {
+        while !Task.isCancelled {
+            let wait = max(0.05, nextDeadline().timeIntervalSince(clock()))
+            await clockWakeup.wait(for: .milliseconds(Int(wait * 1000)))
+            if Task.isCancelled { return }
+            tick()
+        }
     }
 
     /// Re-merges every station at the current time (programs end, songs end, sources go
@@ -101,8 +148,12 @@ public actor StateStore {
     }
 
     /// Applies a new configuration: stations whose spec did not change keep their inputs
-    /// (and their watchers, which the supervisor keeps); others start afresh.
-    public func reconfigure(stations: [StationSpec], live: String?) {
+    /// (and their watchers, which the supervisor keeps); others start afresh. `generations`
+    /// names the new watchers of the stations that changed: from now on only they count.
+    public func reconfigure(stations: [StationSpec], live: String?, generations: [String: WatcherGeneration] = [:]) {
+        self.generations.merge(generations) { $1 }
+        let ids = Set(stations.map(\.id))
+        self.generations = self.generations.filter { ids.contains($0.key) }
         var kept: [String: StationInputs] = [:]
         let old = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
         for spec in stations {
@@ -122,6 +173,7 @@ public actor StateStore {
         }
         document.live = live
         bump(now: now, changed: nil)
+        clockWakeup.fire()
     }
 
     // MARK: Merging and publishing

@@ -80,6 +80,10 @@ public struct StreamRecord: Sendable, Equatable {
         case .bitrate(let kbps, let at):
             checkedAt = at
             measuredBitrate = kbps
+        case .degraded(let error):
+            set(.degraded, at: error.at)
+            self.error = error
+            track = nil  // what the stream said last is not to be trusted now
         case .stalled(let error):
             set(.stalled, at: error.at)
             self.error = error

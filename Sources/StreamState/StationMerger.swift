@@ -33,7 +33,7 @@ public struct StationMerger: Sendable {
         let sources = inputs.sources.map { sourceStatus($0, now: now) }
         let onAir = streams.isEmpty
             ? sources.contains { $0.status == .ok || $0.status == .error }
-            : streams.contains { $0.status == .up }
+            : streams.contains { $0.status.carriesAudio }
         let text = Self.text(song: song, program: program, station: spec.name)
         var state = StationState(
             id: spec.id, name: spec.name, tagline: spec.tagline, timezone: spec.timeZoneName, onAir: onAir,
@@ -150,7 +150,7 @@ public struct StationMerger: Sendable {
     private func streamStatus(_ record: StreamRecord) -> StreamStatus {
         StreamStatus(id: record.spec.id, url: record.spec.url, mode: record.spec.mode.rawValue, status: record.status,
                      contentType: record.head?.contentType,
-                     bitrate: record.status == .up ? (record.measuredBitrate ?? record.head?.announcedBitrate) : nil,
+                     bitrate: record.status.carriesAudio ? (record.measuredBitrate ?? record.head?.announcedBitrate) : nil,
                      name: record.head?.name, since: record.since, checkedAt: record.checkedAt,
                      error: record.status == .up ? nil : record.error)
     }

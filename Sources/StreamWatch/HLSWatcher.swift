@@ -14,7 +14,7 @@ public struct HLSWatcher: Sendable {
     let wakeup: Wakeup
     let logger: Logger
     let clock: @Sendable () -> Date
-    let emit: @Sendable (Observation) -> Void
+    let reporter: WatchReporter
 
     var spec: StreamSpec { station.streams[index] }
 
@@ -102,6 +102,6 @@ public struct HLSWatcher: Sendable {
     }
 
     private func report(_ event: StreamEvent) {
-        emit(.stream(station: station.id, index: index, event))
+        reporter.stream(index, event)
     }
 }

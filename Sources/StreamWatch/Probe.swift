@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import StreamHTTP
 import StreamState
@@ -9,7 +10,7 @@ import StreamFormats
 public enum Probe {
     /// What probing a stream found.
     public struct StreamReport: Sendable, Encodable {
-        /// `up`, `stalled` or `down`.
+        /// `up`, `degraded`, `stalled` or `down`.
         public var status: String
         /// The container the title came from: `icy`, `ogg`, `hls`.
         public var container: String?
@@ -32,23 +33,26 @@ public enum Probe {
         let spec = StreamSpec(id: "probe", url: url, mode: .probe, format: format, charset: charset)
         let station = StationSpec(id: "probe", name: "probe", timeZone: .current, streams: [spec])
         let events = Mutex<[StreamEvent]>([])
-        let record: @Sendable (Observation) -> Void = { observation in
-            if case .stream(_, _, let event) = observation { events.withLock { $0.append(event) } }
+        let reporter = WatchReporter(station: station.id, generation: .initial) { observation in
+            if case .stream(_, let event) = observation.event { events.withLock { $0.append(event) } }
         }
-        let hls = HLSWatcher(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: .init(label: "probe"),
-                             clock: Date.init, emit: record)
+        let logger = Logger(label: "probe")
+        let hls = HLSWatcher(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: logger,
+                             clock: Date.init, reporter: reporter)
         if format == .hls || (format == .auto && StreamFormatDetection.isPlaylist(contentType: nil, url: url)) {
             var state = HLSWatcher.State()
             _ = await hls.poll(&state)
         } else {
-            let session = StreamSession(spec: spec, charset: charset, probe: true, tuning: tuning, clock: Date.init) { event in
+            let health = MetadataHealth(station: station.id, stream: spec.id, logger: logger)
+            let session = StreamSession(spec: spec, charset: charset, probe: true, tuning: tuning, metadataHealth: health,
+                                        clock: Date.init) { event in
                 events.withLock { $0.append(event) }
             }
             let request = HTTPRequest(url: url, headers: [("Icy-MetaData", "1")], connectTimeout: tuning.connectTimeout,
                                       totalTimeout: tuning.probeTimeout,
                                       lowSpeed: LowSpeedLimit(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow),
                                       maxBodyBytes: nil, acceptCompressed: false)
-            let outcome = await StreamSession.run(session, request: request, engine: engine)
+            let outcome = await session.run(request, on: engine)
             if outcome.isPlaylist {
                 var state = HLSWatcher.State()
                 _ = await hls.poll(&state)
@@ -65,7 +69,8 @@ public enum Probe {
                               timeout: Duration = .seconds(15)) async -> SourceEvent {
         let spec = SourceSpec(kind: kind, url: url, secondaryURL: secondaryURL, timeout: timeout, selector: selector, token: token)
         let station = StationSpec(id: "probe", name: "probe", timeZone: timeZone, sources: [spec])
-        let poller = SourcePoller(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: .init(label: "probe")) { _ in }
+        let poller = SourcePoller(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: .init(label: "probe"),
+                                  reporter: WatchReporter(station: station.id, generation: .initial) { _ in })
         var state = SourcePoller.PollState()
         return await poller.poll(&state)
     }
@@ -94,6 +99,9 @@ public enum Probe {
             case .metadata(let track, let container, _):
                 if report.track == nil { report.track = track }
                 report.container = container
+            case .degraded(let error):
+                report.status = "degraded"
+                report.error = error
             case .stalled(let error):
                 report.status = "stalled"
                 report.error = error

@@ -16,18 +16,18 @@ public struct SourcePoller: Sendable {
     let index: Int
     let engine: CurlEngine
     let wakeup: Wakeup
-    let emit: @Sendable (Observation) -> Void
+    let reporter: WatchReporter
     let logger: Logger
     let clock: @Sendable () -> Date
 
     /// Creates a poller for `station.sources[index]`.
     public init(station: StationSpec, index: Int, engine: CurlEngine, wakeup: Wakeup, logger: Logger,
-                clock: @escaping @Sendable () -> Date = Date.init, emit: @escaping @Sendable (Observation) -> Void) {
+                clock: @escaping @Sendable () -> Date = Date.init, reporter: WatchReporter) {
         self.station = station
         self.index = index
         self.engine = engine
         self.wakeup = wakeup
-        self.emit = emit
+        self.reporter = reporter
         self.logger = logger
         self.clock = clock
     }
@@ -41,7 +41,7 @@ public struct SourcePoller: Sendable {
         while !Task.isCancelled {
             let event = await poll(&state)
             if Task.isCancelled { return }
-            emit(.source(station: station.id, index: index, event))
+            reporter.source(index, event)
             let delay: Duration
             if case .failed(let error) = event {
                 delay = backoff.nextDelay()

@@ -7,7 +7,11 @@ import StreamFormats
 /// One connection to an ICY or Ogg stream, driven by the engine thread: it reads the head,
 /// demultiplexes the body in libcurl's buffer (audio is counted, never copied), and reports
 /// titles, the measured bitrate and the outcome. This is where a byte from a stream goes.
-final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
+///
+/// Everything but construction happens on the engine thread, inside libcurl's callbacks; the
+/// engine stops calling the session the moment its task is cancelled, so a session never
+/// reports after its watcher was told to stop.
+final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     /// How the session ended, as the watcher needs to know it.
     struct Outcome: Sendable {
         var result: Result<HTTPTransferSummary, HTTPError>
@@ -36,6 +40,7 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
     private let probe: Bool
     private let tuning: MonitorTuning
     private let charset: TextCharset?
+    private let metadataHealth: MetadataHealth
 
     // Engine-thread state.
     private var decoder = Decoder.undecided
@@ -45,33 +50,32 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
                                   refusal: nil, isPlaylist: false, receivedAudio: false, probeSatisfied: false)
     private var meter = RateMeter()
     private var audioBytes = 0
-    private var continuation: CheckedContinuation<Outcome, Never>?
+    private var head: StreamHead?
+    /// Metadata blocks in a row that did not parse; at `MetadataHealth.syncLossBlocks` the
+    /// stream is reported degraded, until a block parses again.
+    private var unparsedInARow = 0
 
-    init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning,
+    init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning, metadataHealth: MetadataHealth,
          clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
         self.spec = spec
         self.charset = spec.charset ?? charset
         self.probe = probe
         self.tuning = tuning
+        self.metadataHealth = metadataHealth
         self.clock = clock
         self.report = report
     }
 
-    /// Runs the session on `engine` until it ends; cancelling the task cancels the transfer.
-    static func run(_ session: StreamSession, request: HTTPRequest, engine: CurlEngine) async -> Outcome {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                session.continuation = continuation
-                _ = engine.start(request, handler: session)
-            }
-        } onCancel: {
-            session.cancelled.withLock { $0 = true }
-        }
+    /// Runs the session on `engine` until it ends. Cancelling the task cancels the transfer
+    /// at once; when this returns, the connection is closed and the session silent.
+    func run(_ request: HTTPRequest, on engine: CurlEngine) async -> Outcome {
+        let result = await engine.perform(request, handler: self)
+        // The engine finished with the handler: its state is ours to read.
+        outcome.result = result
+        return outcome
     }
 
-    private let cancelled = MutexFlag()
-
-    // MARK: HTTPStreamHandler (engine thread)
+    // MARK: HTTPBodyHandler (engine thread)
 
     func transferDidReceiveHead(_ head: HTTPResponseHead) {
         let now = clock()
@@ -98,11 +102,13 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
         }
         outcome.upSince = now
         meter.start(at: now, skipping: .seconds(3))
-        report(.up(StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate), at: now))
+        let head = StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate)
+        self.head = head
+        report(.up(head, at: now))
     }
 
     func transferDidReceive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard outcome.refusal == nil, !outcome.isPlaylist, !cancelled.value else { return false }
+        guard outcome.refusal == nil, !outcome.isPlaylist else { return false }
         outcome.receivedAudio = true
         let before = audioBytes
         switch decoder {
@@ -128,16 +134,28 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
         return true
     }
 
-    func transferDidComplete(_ result: Result<HTTPTransferSummary, HTTPError>) {
-        outcome.result = result
-        continuation?.resume(returning: outcome)
-        continuation = nil
-    }
-
     // MARK: Titles and rate
 
     private func handleICY(_ block: IcyMetadataBlock) {
-        guard let metadata = try? IcyMetadata.parse(block, charset: charset) else { return }
+        let metadata: IcyMetadata
+        do {
+            metadata = try IcyMetadata.parse(block, charset: charset)
+        } catch {
+            unparsedInARow += 1
+            metadataHealth.blockFailed(error, inARow: unparsedInARow)
+            if unparsedInARow == MetadataHealth.syncLossBlocks {
+                report(.degraded(ErrorValue(kind: "metadata",
+                                            message: "the stream's metadata lost sync: \(unparsedInARow) blocks in a row did not parse (\(error.message))",
+                                            at: clock())))
+            }
+            return
+        }
+        if unparsedInARow >= MetadataHealth.syncLossBlocks, let head {
+            metadataHealth.recovered()
+            report(.up(head, at: clock()))
+            lastTitle = nil  // announce the title again: the degraded stream's title was cleared
+        }
+        unparsedInARow = 0
         guard let raw = metadata.streamTitle else { return }
         let track = SongText.track(fromTitle: raw, streamName: streamName)
         announce(track, raw: raw, container: "icy")
@@ -156,13 +174,6 @@ final class StreamSession: HTTPStreamHandler, @unchecked Sendable {
             report(.bitrate(kbps, at: now))
         }
     }
-}
-
-/// A flag set from any thread, read on the engine thread.
-final class MutexFlag: Sendable {
-    private let flag = Synchronization.Mutex(false)
-    var value: Bool { flag.withLock { $0 } }
-    func withLock(_ body: (inout Bool) -> Void) { flag.withLock { body(&$0) } }
 }
 
 /// Measures audio bytes per second over a window, ignoring the burst servers send at

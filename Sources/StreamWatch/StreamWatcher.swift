@@ -17,12 +17,12 @@ public struct StreamWatcher: Sendable {
     let tuning: MonitorTuning
     let logger: Logger
     let clock: @Sendable () -> Date
-    let emit: @Sendable (Observation) -> Void
+    let reporter: WatchReporter
+    let metadataHealth: MetadataHealth
 
     /// Creates a watcher for `station.streams[index]`.
     public init(station: StationSpec, index: Int, engine: CurlEngine, wakeup: Wakeup, tuning: MonitorTuning,
-                logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
-                emit: @escaping @Sendable (Observation) -> Void) {
+                logger: Logger, clock: @escaping @Sendable () -> Date = Date.init, reporter: WatchReporter) {
         self.station = station
         self.index = index
         self.engine = engine
@@ -30,13 +30,15 @@ public struct StreamWatcher: Sendable {
         self.tuning = tuning
         self.logger = logger
         self.clock = clock
-        self.emit = emit
+        self.reporter = reporter
+        self.metadataHealth = MetadataHealth(station: station.id, stream: station.streams[index].id, logger: logger)
     }
 
     var spec: StreamSpec { station.streams[index] }
 
     /// Watches until the task is cancelled.
     public func run() async {
+        defer { metadataHealth.close() }
         if spec.format == .hls || (spec.format == .auto && StreamFormatDetection.isPlaylist(contentType: nil, url: spec.url)) {
             await hls.run()
             return
@@ -44,7 +46,7 @@ public struct StreamWatcher: Sendable {
         var backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
         while !Task.isCancelled {
             report(.connecting(at: clock()))
-            let outcome = await StreamSession.run(makeSession(), request: request(), engine: engine)
+            let outcome = await makeSession().run(request(), on: engine)
             if Task.isCancelled { return }
             if outcome.isPlaylist {
                 await hls.run()
@@ -65,13 +67,12 @@ public struct StreamWatcher: Sendable {
     }
 
     private var hls: HLSWatcher {
-        HLSWatcher(station: station, index: index, engine: engine, wakeup: wakeup, logger: logger, clock: clock, emit: emit)
+        HLSWatcher(station: station, index: index, engine: engine, wakeup: wakeup, logger: logger, clock: clock, reporter: reporter)
     }
 
     private func makeSession() -> StreamSession {
-        StreamSession(spec: spec, charset: station.charset, probe: spec.mode == .probe, tuning: tuning, clock: clock) {
-            [emit, station, index] event in emit(.stream(station: station.id, index: index, event))
-        }
+        StreamSession(spec: spec, charset: station.charset, probe: spec.mode == .probe, tuning: tuning,
+                      metadataHealth: metadataHealth, clock: clock) { [reporter, index] event in reporter.stream(index, event) }
     }
 
     private func request() -> HTTPRequest {
@@ -109,6 +110,6 @@ public struct StreamWatcher: Sendable {
     }
 
     private func report(_ event: StreamEvent) {
-        emit(.stream(station: station.id, index: index, event))
+        reporter.stream(index, event)
     }
 }

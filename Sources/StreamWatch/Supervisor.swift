@@ -1,12 +1,24 @@
 import Foundation
 import Logging
-import Synchronization
 import StreamHTTP
 import StreamState
+import Synchronization
 
-/// Runs the watchers of every station and feeds the store: one task per stream and per
-/// source (all their transfers go through the one engine thread), one task applying
-/// observations in order, and one waking the store when time alone changes the state.
+/// Runs the watchers of every station and feeds the store, as one tree of child tasks.
+///
+/// ``run(_:)`` owns everything it starts: a task applying observations to the store in
+/// order, the store's clock, and one child task per station whose own children are the
+/// station's watchers (one per stream and per source; all their transfers go through the one
+/// engine thread). It returns only when every watcher has ended and everything they reported
+/// has been applied, so the caller can write the final state.
+///
+/// A reconfiguration (``reconfigure(_:live:)``) is carried out by the run loop itself, one
+/// at a time: the watchers of changed and removed stations are stopped and awaited (their
+/// connections are closed when that returns), the store learns the new stations and the new
+/// generations, and only then do the replacements start. Unchanged stations keep their
+/// watchers and open connections.
+///
+/// One supervisor runs once.
 public final class Supervisor: Sendable {
     /// The engine every transfer goes through.
     public let engine: CurlEngine
@@ -15,23 +27,30 @@ public final class Supervisor: Sendable {
     private let tuning: MonitorTuning
     private let logger: Logger
     private let clock: @Sendable () -> Date
-    private let observations: AsyncStream<Observation>.Continuation
-    private let state = Mutex(Running())
-    private let timerWakeup = Wakeup()
+    private let inbox = ObservationInbox()
+    private let commands: AsyncStream<Command>
+    private let commandContinuation: AsyncStream<Command>.Continuation
+    private let state = Mutex(State())
 
-    private struct Running {
-        var stations: [String: StationTasks] = [:]
-        var background: [Task<Void, Never>] = []
+    private enum Command: Sendable {
+        case reconfigure([StationSpec], live: String?, reply: UInt64)
     }
 
-    /// The tasks watching one station and how to wake them.
-    private struct StationTasks {
-        var spec: StationSpec
-        var tasks: [Task<Void, Never>]
-        var wakeups: [Wakeup]
+    private struct State {
+        enum Phase { case idle, running, stopped }
+        var phase = Phase.idle
+        var stations: [String: StationRun] = [:]
+        var generation = WatcherGeneration.initial
+        var replies: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+        var nextReply: UInt64 = 0
+
+        mutating func nextGeneration() -> WatcherGeneration {
+            generation = generation.next
+            return generation
+        }
     }
 
-    /// Creates the supervisor; call ``start(_:)`` to begin watching.
+    /// Creates the supervisor; ``run(_:)`` starts the watching.
     public init(engine: CurlEngine, store: StateStore, tuning: MonitorTuning = MonitorTuning(), logger: Logger,
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.engine = engine
@@ -39,102 +58,141 @@ public final class Supervisor: Sendable {
         self.tuning = tuning
         self.logger = logger
         self.clock = clock
-        let (stream, continuation) = AsyncStream<Observation>.makeStream()
-        observations = continuation
-        let applier = Task { [store] in
-            for await observation in stream { await store.apply(observation) }
-        }
-        let timer = Task { [store, timerWakeup] in
-            while !Task.isCancelled {
-                let deadline = await store.nextDeadline()
-                await timerWakeup.wait(for: .milliseconds(max(50, Int(deadline.timeIntervalSince(clock()) * 1000))))
-                if Task.isCancelled { return }
-                await store.tick()
-            }
-        }
-        state.withLock { $0.background = [applier, timer] }
+        (commands, commandContinuation) = AsyncStream.makeStream(of: Command.self)
     }
 
-    /// Starts watching `stations`.
-    public func start(_ stations: [StationSpec]) {
-        for spec in stations { launch(spec) }
+    // MARK: Running
+
+    /// Watches `stations` until ``stop()`` is called or the task is cancelled. Returns when
+    /// every watcher has ended and every observation has been applied to the store.
+    public func run(_ stations: [StationSpec]) async {
+        let first = state.withLock { state -> Bool in
+            guard state.phase == .idle else { return false }
+            state.phase = .running
+            return true
+        }
+        guard first else {
+            logger.error("supervisor: run called twice; ignored")
+            return
+        }
+        await withDiscardingTaskGroup { applying in
+            applying.addTask { [store, inbox] in await store.consume(inbox) }
+            await withDiscardingTaskGroup { watching in
+                watching.addTask { [store] in await store.runClock() }
+                let runs = state.withLock { state in stations.map { StationRun(spec: $0, generation: state.nextGeneration()) } }
+                await store.adopt(generations: Dictionary(uniqueKeysWithValues: runs.map { ($0.spec.id, $0.generation) }))
+                for run in runs { launch(run, in: &watching) }
+                for await command in commands {
+                    switch command {
+                    case .reconfigure(let stations, let live, let reply):
+                        await apply(stations, live: live, in: &watching)
+                        resume(reply, with: true)
+                    }
+                }
+                // stop() or cancellation: every station's watchers and the clock stop.
+                watching.cancelAll()
+            }
+            inbox.finish()  // the applier drains what the watchers reported, then ends
+        }
+        let abandoned = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+            state.phase = .stopped
+            state.stations.removeAll()
+            defer { state.replies.removeAll() }
+            return Array(state.replies.values)
+        }
+        abandoned.forEach { $0.resume(returning: false) }
     }
 
-    /// Switches to a new set of stations: unchanged stations keep their watchers (and open
-    /// stream connections); changed ones restart; removed ones stop.
-    public func reconfigure(_ stations: [StationSpec], live: String?) async {
-        let keep = Set(stations.map(\.id))
-        let stopped = state.withLock { running -> [StationTasks] in
-            var out: [StationTasks] = []
-            for (id, tasks) in running.stations where !keep.contains(id) || stations.first(where: { $0.id == id }) != tasks.spec {
-                out.append(tasks)
-                running.stations[id] = nil
+    /// Stops watching: ``run(_:)`` stops every watcher, applies what they reported and
+    /// returns. Returns at once.
+    public func stop() {
+        commandContinuation.finish()
+    }
+
+    /// Switches to a new set of stations (see the type's description). Returns true once the
+    /// new stations are watched; false when the supervisor has stopped.
+    @discardableResult
+    public func reconfigure(_ stations: [StationSpec], live: String?) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let id = state.withLock { state -> UInt64? in
+                guard state.phase != .stopped else { return nil }
+                state.nextReply += 1
+                state.replies[state.nextReply] = continuation
+                return state.nextReply
             }
-            return out
+            guard let id else {
+                continuation.resume(returning: false)
+                return
+            }
+            if case .terminated = commandContinuation.yield(.reconfigure(stations, live: live, reply: id)) {
+                resume(id, with: false)
+            }
         }
-        for station in stopped { station.tasks.forEach { $0.cancel() } }
-        await store.reconfigure(stations: stations, live: live)
-        let running = state.withLock { Set($0.stations.keys) }
-        for spec in stations where !running.contains(spec.id) { launch(spec) }
-        timerWakeup.fire()
     }
 
     /// Polls now: every source and probed stream of `station` (`nil`: of every station).
     /// Returns false when no such station runs.
     @discardableResult
     public func refresh(station: String?) -> Bool {
-        let wakeups = state.withLock { running -> [Wakeup]? in
-            if let station { return running.stations[station]?.wakeups }
-            return running.stations.values.flatMap(\.wakeups)
+        let wakeups = state.withLock { state -> [Wakeup]? in
+            if let station { return state.stations[station]?.wakeups }
+            return state.stations.values.flatMap(\.wakeups)
         }
         guard let wakeups else { return false }
         wakeups.forEach { $0.fire() }
         return true
     }
 
-    /// True while the engine thread turns (its heartbeat moved within `window`).
-    public func engineAlive(window: Duration = .seconds(3)) async -> Bool {
-        let before = engine.heartbeat
-        engine.wake()  // a live engine turns at once, even when idle
-        let deadline = ContinuousClock.now + window
-        while ContinuousClock.now < deadline {
-            if engine.heartbeat != before { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
+    /// The generation of each station's running watchers.
+    public var generations: [String: WatcherGeneration] {
+        state.withLock { $0.stations.mapValues(\.generation) }
     }
 
-    /// Stops every watcher and the engine. Transfers end as cancelled.
-    public func shutdown() async {
-        let tasks = state.withLock { running -> [Task<Void, Never>] in
-            defer { running = Running() }
-            return running.stations.values.flatMap(\.tasks) + running.background
-        }
-        tasks.forEach { $0.cancel() }
-        observations.finish()
-        for task in tasks { await task.value }
-        engine.shutdown()
+    // MARK: The run loop's work
+
+    private func resume(_ reply: UInt64, with value: Bool) {
+        state.withLock { $0.replies.removeValue(forKey: reply) }?.resume(returning: value)
     }
 
-    private func launch(_ spec: StationSpec) {
-        var tasks: [Task<Void, Never>] = []
-        var wakeups: [Wakeup] = []
-        let emit: @Sendable (Observation) -> Void = { [observations] in observations.yield($0) }
-        let stationLogger = logger
+    private func apply(_ stations: [StationSpec], live: String?, in group: inout DiscardingTaskGroup) async {
+        let wanted = Dictionary(stations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let stopping = state.withLock { state -> [StationRun] in
+            let gone = state.stations.values.filter { wanted[$0.spec.id] != $0.spec }
+            for run in gone { state.stations[run.spec.id] = nil }
+            return gone
+        }
+        for run in stopping { run.stop() }
+        for run in stopping { await run.stopped() }
+        let starting = state.withLock { state in
+            stations.filter { state.stations[$0.id] == nil }.map { StationRun(spec: $0, generation: state.nextGeneration()) }
+        }
+        await store.reconfigure(stations: stations, live: live,
+                                generations: Dictionary(uniqueKeysWithValues: starting.map { ($0.spec.id, $0.generation) }))
+        for run in starting { launch(run, in: &group) }
+        logger.debug("supervisor: \(stopping.count) station(s) stopped, \(starting.count) started, \(stations.count - starting.count) kept")
+    }
+
+    private func launch(_ run: StationRun, in group: inout DiscardingTaskGroup) {
+        state.withLock { $0.stations[run.spec.id] = run }
+        let watchers = makeWatchers(run)
+        group.addTask { await run.run(watchers) }
+    }
+
+    private func makeWatchers(_ run: StationRun) -> [@Sendable () async -> Void] {
+        let spec = run.spec
+        let reporter = WatchReporter(station: spec.id, generation: run.generation) { [inbox] in inbox.send($0) }
+        var watchers: [@Sendable () async -> Void] = []
         for index in spec.streams.indices {
-            let wakeup = Wakeup()
-            let watcher = StreamWatcher(station: spec, index: index, engine: engine, wakeup: wakeup, tuning: tuning,
-                                        logger: stationLogger, clock: clock, emit: emit)
-            wakeups.append(wakeup)
-            tasks.append(Task { await watcher.run() })
+            let watcher = StreamWatcher(station: spec, index: index, engine: engine, wakeup: run.wakeups[index],
+                                        tuning: tuning, logger: logger, clock: clock, reporter: reporter)
+            watchers.append { await watcher.run() }
         }
         for index in spec.sources.indices {
-            let wakeup = Wakeup()
-            let poller = SourcePoller(station: spec, index: index, engine: engine, wakeup: wakeup,
-                                      logger: stationLogger, clock: clock, emit: emit)
-            wakeups.append(wakeup)
-            tasks.append(Task { await poller.run() })
+            let poller = SourcePoller(station: spec, index: index, engine: engine,
+                                      wakeup: run.wakeups[spec.streams.count + index],
+                                      logger: logger, clock: clock, reporter: reporter)
+            watchers.append { await poller.run() }
         }
-        state.withLock { $0.stations[spec.id] = StationTasks(spec: spec, tasks: tasks, wakeups: wakeups) }
+        return watchers
     }
 }

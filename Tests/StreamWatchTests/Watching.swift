@@ -17,20 +17,19 @@ let fastTuning: MonitorTuning = {
     return t
 }()
 
-/// A supervisor and store watching `stations`, torn down after `body`.
+/// A supervisor and store watching `stations`, torn down after `body`: the supervisor runs
+/// as a child task, is stopped and awaited, then the engine shuts down.
 func withSupervisor(_ stations: [StationSpec], tuning: MonitorTuning = fastTuning,
-                    _ body: (Supervisor, StateStore) async throws -> Void) async throws {
+                    _ body: @escaping (Supervisor, StateStore) async throws -> Void) async throws {
     let engine = try CurlEngine()
+    defer { engine.shutdown() }
     let store = StateStore(stations: stations, live: stations.first?.id, previous: nil)
     let supervisor = Supervisor(engine: engine, store: store, tuning: tuning, logger: Logger(label: "test"))
-    supervisor.start(stations)
-    do {
+    try await withThrowingDiscardingTaskGroup { group in
+        group.addTask { await supervisor.run(stations) }
+        defer { supervisor.stop() }
         try await body(supervisor, store)
-    } catch {
-        await supervisor.shutdown()
-        throw error
     }
-    await supervisor.shutdown()
 }
 
 /// The condition was not met in time; shows the last state seen.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 import StreamConfig
 import StreamDemo
 import StreamService
@@ -30,9 +31,15 @@ struct DemoCommand: AsyncParsableCommand {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
         }
-        let logger = DaemonRunner.makeLogger(level: .notice)
-        let signals = SignalStream.make()
-        let daemon = try await StreamdDaemon.start(configuration: configuration, configPath: configFile, logger: logger)
+        let logger = DaemonLogging.makeLogger(level: .notice)
+        let daemon: StreamdDaemon
+        do {
+            daemon = try await StreamdDaemon.prepare(configuration: configuration, configPath: configFile, logger: logger)
+        } catch {
+            await station.shutdown()
+            printError("streamd demo: cannot start: \(error)")
+            throw ExitStatus.failure
+        }
         let bin = CommandLine.arguments.first ?? "streamd"
         print("""
             streamd demo: watching "Demo FM", a simulated station on http://127.0.0.1:\(station.port)
@@ -52,7 +59,17 @@ struct DemoCommand: AsyncParsableCommand {
             Ctrl-C stops the demo.
             """)
         FileHandleOutput.flush()
-        await DaemonRunner.serve(daemon, signals: signals, logger: logger)
+        try await daemon.run(before: [DemoStationService(station: station)])
+    }
+}
+
+/// The simulated station as a service of the demo's group: first to start, last to stop (after
+/// the daemon stopped watching it).
+struct DemoStationService: Service {
+    let station: DemoStation
+
+    func run() async {
+        try? await gracefulShutdown()
         await station.shutdown()
     }
 }

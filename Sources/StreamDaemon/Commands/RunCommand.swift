@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.config
         }
         let level = logLevel.flatMap(ConfigLogLevel.init(rawValue:)) ?? configuration.daemon.logLevel
-        let logger = DaemonRunner.makeLogger(level: level)
+        let logger = DaemonLogging.makeLogger(level: level)
         let path = config ?? (FileManager.default.fileExists(atPath: StreamdConfiguration.defaultPath) ? StreamdConfiguration.defaultPath : nil)
         var overrides = StreamdDaemon.Overrides()
         overrides.socket = socket
@@ -37,19 +37,10 @@ struct RunCommand: AsyncParsableCommand {
             overrides.inheritedSocket = first.fd
             if inherited.count > 1 { logger.warning("systemd passed \(inherited.count) sockets; serving on the first (fd \(first.fd))") }
         }
-        let notifier = SystemdNotifier()
-        let signals = SignalStream.make()
         let daemon: StreamdDaemon
         do {
-            daemon = try await StreamdDaemon.start(configuration: configuration, configPath: path, overrides: overrides,
-                                                   logger: logger) { phase in
-                switch phase {
-                case .started: notifier.reloading()
-                case .finished(let result):
-                    if case .failure(let error) = result { notifier.status("reload refused: \(error.message)") }
-                    notifier.ready()
-                }
-            }
+            daemon = try await StreamdDaemon.prepare(configuration: configuration, configPath: path, overrides: overrides,
+                                                     notifier: SystemdNotifier(), logger: logger)
         } catch let error as ConfigError {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
@@ -58,10 +49,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         logger.notice("streamd \(StreamdVersion.string) serving \(daemon.socketDescription), state in \(daemon.stateFilePath), config \(path ?? "built-in")")
-        notifier.ready(status: ServiceStatus.line(await daemon.currentDocument()))
-        await daemon.store.addPublisher(ServiceStatusPublisher(notifier: notifier))
-        let watchdog = Task { await ServiceWatchdog(notifier: notifier, engine: daemon.engine, store: daemon.store, logger: logger).run() }
-        await DaemonRunner.serve(daemon, signals: signals, logger: logger, notifier: notifier)
-        watchdog.cancel()
+        do {
+            try await daemon.run(testHooks: ProcessInfo.processInfo.environment["STREAMD_TEST_HOOKS"] == "1")
+        } catch {
+            logger.critical("stopped on an error: \(error)")
+            throw ExitStatus.failure
+        }
     }
 }

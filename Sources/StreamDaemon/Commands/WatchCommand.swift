@@ -1,11 +1,16 @@
 import ArgumentParser
 import Foundation
-import StreamHTTP
-import StreamState
+import Logging
+import ServiceLifecycle
 import StreamClient
+import StreamHTTP
+import StreamService
+import StreamState
+import Synchronization
 
 /// `streamd watch`: follows `/v1/events`, one line per change; reconnects (resuming with
-/// `Last-Event-ID`) when the daemon restarts.
+/// `Last-Event-ID`) when the daemon restarts. Runs as a small service group (the engine, then
+/// the feed), so Ctrl-C ends the feed's transfer before the engine stops.
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "watch", abstract: "Follow changes as they happen.")
     @Flag(help: "Print each event's JSON, one a line.") var json = false
@@ -14,38 +19,53 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try CurlEngine()
-        defer { engine.shutdown() }
         let client = DaemonClient(socket: ClientSocket.resolve(socket), engine: engine)
-        var lastID: UInt64?
-        var everConnected = false
-        while true {
-            var request = client.request("/v1/events", streaming: true)
-            if let lastID { request.headers.append(("Last-Event-ID", String(lastID))) }
-            var parser = SSEParser()
-            do {
-                for try await event in engine.stream(request) {
-                    guard case .body(let bytes) = event else {
-                        if case .head(let head) = event, !head.isSuccess {
-                            printError("streamd watch: the daemon answered HTTP \(head.status)")
-                            throw ExitStatus.failure
-                        }
-                        everConnected = true
-                        continue
+        let follower = WatchFollower(feed: EventFeed(client: client), json: json)
+        try await ClientGroup.run(engine: engine, service: follower, logger: Logger(label: "streamd.watch"))
+        if let status = follower.exitStatus { throw status }
+    }
+}
+
+/// Prints each event of the feed. Ends (with an exit status) when the daemon cannot be
+/// reached at all, or answers the event stream with an error.
+final class WatchFollower: Service, Sendable {
+    let feed: EventFeed
+    let json: Bool
+    private let status = Mutex<ExitCode?>(nil)
+
+    init(feed: EventFeed, json: Bool) {
+        self.feed = feed
+        self.json = json
+    }
+
+    /// Why the command stopped on its own, if it did.
+    var exitStatus: ExitCode? { status.withLock { $0 } }
+
+    func run() async {
+        await cancelWhenGracefulShutdown { [self] in
+            await feed.follow { event in
+                switch event {
+                case .connected:
+                    return true
+                case .message(let message):
+                    print(render(message))
+                    FileHandleOutput.flush()
+                    return true
+                case .disconnected(let loss):
+                    if let code = loss.status {
+                        printError("streamd watch: the daemon answered HTTP \(code)")
+                        status.withLock { $0 = ExitStatus.failure }
+                        return false
                     }
-                    for message in parser.feed(bytes) {
-                        if let id = message.id { lastID = id }
-                        print(render(message))
-                        FileHandleOutput.flush()
+                    if !loss.everConnected {
+                        printError("streamd: no streamd answers on \(feed.client.socket) (\(loss.detail)); is the daemon running?")
+                        status.withLock { $0 = ExitStatus.unavailable }
+                        return false
                     }
-                }
-            } catch let error as HTTPError {
-                if !everConnected {
-                    printError("streamd: no streamd answers on \(client.socket) (\(error.message)); is the daemon running?")
-                    throw ExitStatus.unavailable
+                    printError("streamd watch: connection lost; reconnecting…")
+                    return true
                 }
             }
-            printError("streamd watch: connection lost; reconnecting…")
-            try await Task.sleep(for: .seconds(1))
         }
     }
 
