@@ -57,7 +57,7 @@ public final class StreamdDaemon: StateAPIBackend {
     private let stations: [StationSpec]
     private let supervisor: Supervisor
     private let writer: StateFileWriter
-    private let server: APIServer
+    private let server = Mutex<APIServer?>(nil)
     private let notifier: SystemdNotifier
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
@@ -70,15 +70,13 @@ public final class StreamdDaemon: StateAPIBackend {
     public var engine: CurlEngine { supervisor.engine }
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
-                 supervisor: Supervisor, writer: StateFileWriter, server: APIServer, notifier: SystemdNotifier,
-                 socketDescription: String) {
+                 supervisor: Supervisor, writer: StateFileWriter, notifier: SystemdNotifier, socketDescription: String) {
         self.configuration = Mutex(configuration)
         self.configPath = configPath
         self.logger = logger
         self.stations = stations
         self.supervisor = supervisor
         self.writer = writer
-        self.server = server
         self.notifier = notifier
         self.socketDescription = socketDescription
         self.stateFilePath = writer.path
@@ -112,20 +110,20 @@ public final class StreamdDaemon: StateAPIBackend {
         if let listen = configuration.daemon.listen {
             listeners.append(.tcp(host: listen.host ?? "0.0.0.0", port: listen.port))
         }
-        let backend = BackendBox()
-        let server: APIServer
+        // The daemon exists before its socket: the first request (with socket activation, the
+        // one that started us) may arrive the moment the listener is bound.
+        let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
+                                   supervisor: supervisor, writer: writer, notifier: notifier,
+                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
         do {
-            server = try await APIServer.start(listeners: listeners, backend: backend, hub: hub, limits: overrides.limits,
-                                               logger: logger, metrics: metrics)
+            let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits,
+                                                   logger: logger, metrics: metrics)
+            daemon.server.withLock { $0 = server }
         } catch {
             engine.shutdown()
             await writer.finish()
             throw error
         }
-        let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
-                                   supervisor: supervisor, writer: writer, server: server, notifier: notifier,
-                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
-        backend.daemon.withLock { $0 = daemon }
         // Only now that the socket is ours: the loaded (or empty) state goes to disk and the
         // hub. A daemon refused because another one runs must not touch that one's file.
         await store.publishSnapshot()
@@ -135,10 +133,11 @@ public final class StreamdDaemon: StateAPIBackend {
     /// Runs the daemon until SIGTERM or SIGINT (or cancellation), then shuts it down as the
     /// type's description says. `before` run first and stop last.
     public func run(before: [any Service] = [], testHooks: Bool = false) async throws {
+        guard let api = server.withLock({ $0 }) else { preconditionFailure("prepare() binds the API before run()") }
         let services: [any Service] = before + [
             EngineService(engine: engine),
             WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
-            APIService(server: server),
+            APIService(server: api),
             ReloadService(daemon: self, logger: logger, testHooks: testHooks),
             SystemdService(notifier: notifier, engine: engine, store: store, logger: logger),
         ]
@@ -205,31 +204,6 @@ public final class StreamdDaemon: StateAPIBackend {
     /// True while the engine thread turns.
     public func engineAlive() async -> Bool {
         await engine.isTurning()
-    }
-}
-
-/// The API server answers from the daemon, which exists only once the server is bound: this
-/// box lets the server start first (a refused bind leaves no daemon behind).
-private final class BackendBox: StateAPIBackend {
-    let daemon = Mutex<StreamdDaemon?>(nil)
-
-    private var target: StreamdDaemon? { daemon.withLock { $0 } }
-
-    func currentDocument() async -> StateDocument {
-        await target?.currentDocument() ?? StateDocument(sequence: 0, updatedAt: Date(), live: nil, stale: true, stations: [])
-    }
-
-    func refresh(station: String?) async -> Bool {
-        await target?.refresh(station: station) ?? false
-    }
-
-    func reload() async throws(ReloadError) {
-        guard let target else { throw ReloadError(message: "the daemon is starting") }
-        try await target.reload()
-    }
-
-    func engineAlive() async -> Bool {
-        await target?.engineAlive() ?? false
     }
 }
 
