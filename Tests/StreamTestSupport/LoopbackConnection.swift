@@ -71,6 +71,7 @@ final class ResponsePlayer: @unchecked Sendable {
     }
 
     func begin() {
+        channel.closeFuture.whenComplete { [server, path] _ in server.recordClose(of: path) }
         after(route.headDelay) { $0.sendHead() }
     }
 

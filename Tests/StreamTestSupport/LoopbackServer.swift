@@ -16,6 +16,7 @@ public final class LoopbackServer: Sendable {
         var titles: [String: String] = [:]
         var generations: [String: Int] = [:]
         var requests: [RecordedRequest] = []
+        var closes: [String: [ContinuousClock.Instant]] = [:]
     }
 
     private init(channel: any Channel, port: Int) {
@@ -70,6 +71,16 @@ public final class LoopbackServer: Sendable {
     /// Requests received so far, optionally only those for `path`.
     public func requests(to path: String? = nil) -> [RecordedRequest] {
         state.withLock { s in path.map { p in s.requests.filter { $0.path == p } } ?? s.requests }
+    }
+
+    /// When each connection that asked for `path` closed (either side), oldest first.
+    public func connectionsClosed(to path: String) -> [ContinuousClock.Instant] {
+        state.withLock { $0.closes[path] ?? [] }
+    }
+
+    func recordClose(of path: String) {
+        let now = ContinuousClock.now
+        state.withLock { $0.closes[path, default: []].append(now) }
     }
 
     /// Stops listening (open connections are closed by their peers or at process exit).
