@@ -32,14 +32,17 @@ final class ConnectionTracker: Sendable {
     /// How many connections are open.
     var count: Int { state.withLock { $0.channels.count } }
 
-    /// Refuses new connections and closes every open one.
+    /// Refuses new connections and closes every open one, all at once (one by one, each close
+    /// would wait its turn on an event loop busy writing to the others).
     func closeAll() async {
         let channels = state.withLock { s in
             s.closing = true
             return Array(s.channels.values)
         }
-        for channel in channels {
-            try? await channel.close()
+        await withDiscardingTaskGroup { group in
+            for channel in channels {
+                group.addTask { try? await channel.close() }
+            }
         }
     }
 }

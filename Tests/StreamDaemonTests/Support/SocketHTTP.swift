@@ -383,6 +383,15 @@ final class SSESubscriber: Sendable {
         return condition(events)
     }
 
+    /// Waits until the daemon ends the stream (or `timeout` passes); whether it ended.
+    func waitForEnd(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !ended && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return ended
+    }
+
     /// Ends the subscription (the reader thread sees the close and stops).
     func close() { connection.shutdownBoth() }
 
