@@ -60,6 +60,28 @@ public struct SourcePoller: Sendable {
         var lastSnapshot: SourceSnapshot?
         var schedule: [ProgramSlot]?
         var scheduleDay: StationLocalTime.Day?
+        /// The secondary answer (Spinitron's playlists) failed last time: logged once until it
+        /// answers again.
+        var secondaryFailing = false
+    }
+
+    /// The secondary answer, or nil (the snapshot then goes without what it adds); a failure
+    /// is logged when it starts and when it ends, not at every poll.
+    private func fetchSecondary(_ url: String, _ state: inout PollState) async -> [UInt8]? {
+        do {
+            let body = try await fetchBody(url)
+            if state.secondaryFailing {
+                logger.notice("source \(station.id)/\(spec.kind.rawValue): \(url) answers again")
+                state.secondaryFailing = false
+            }
+            return body
+        } catch {
+            if !state.secondaryFailing {
+                logger.warning("source \(station.id)/\(spec.kind.rawValue): \(url) failed (\(error)); polling on without it")
+                state.secondaryFailing = true
+            }
+            return nil
+        }
     }
 
     /// One poll: fetch, parse, and (once a day) the schedule.
@@ -75,7 +97,7 @@ public struct SourcePoller: Sendable {
             } else {
                 var secondary: [UInt8]?
                 if let url = spec.secondaryURL, !SourceDecoder.secondaryIsDaily(spec.kind) {
-                    secondary = try? await fetchBody(url)
+                    secondary = await fetchSecondary(url, &state)
                 }
                 snapshot = try SourceDecoder.snapshot(spec.kind, body: response.body, secondary: secondary,
                                                       selector: spec.selector, timeZone: station.timeZone, now: now)

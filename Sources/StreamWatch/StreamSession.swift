@@ -90,14 +90,19 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             return
         }
         streamName = icy.name
+        var unusableMetaint = icy.metaintError
         switch spec.format == .auto ? (icy.isOgg ? .ogg : .icy) : spec.format {
         case .ogg:
             decoder = .ogg(OggTitleTracker())
+            unusableMetaint = nil
         default:
-            if let metaint = icy.metaint, let demuxer = try? IcyDemuxer(metaint: metaint) {
-                decoder = .icy(demuxer)
-            } else {
-                decoder = .plain
+            decoder = .plain
+            if let metaint = icy.metaint {
+                do {
+                    decoder = .icy(try IcyDemuxer(metaint: metaint))
+                } catch {
+                    unusableMetaint = error
+                }
             }
         }
         outcome.upSince = now
@@ -105,6 +110,10 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         let head = StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate)
         self.head = head
         report(.up(head, at: now))
+        if let unusableMetaint {
+            // Audio flows, but its titles cannot be read: say so instead of a stream without titles.
+            report(.degraded(ErrorValue(kind: "metadata", message: "titles cannot be read: \(unusableMetaint.message)", at: now)))
+        }
     }
 
     func transferDidReceive(_ bytes: UnsafeRawBufferPointer) -> Bool {

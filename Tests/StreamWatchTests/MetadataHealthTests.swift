@@ -18,7 +18,7 @@ private final class SessionDriver: Sendable {
     let session: StreamSession
     let metaint: Int
 
-    init(metaint: Int) {
+    init(metaint: Int, announced: String? = nil) {
         self.metaint = metaint
         let spec = StreamSpec(id: "main", url: "http://127.0.0.1/live")
         let health = MetadataHealth(station: "test-fm", stream: "main", logger: Logger(label: "test"))
@@ -26,7 +26,7 @@ private final class SessionDriver: Sendable {
         session = StreamSession(spec: spec, charset: nil, probe: false, tuning: MonitorTuning(), metadataHealth: health,
                                 clock: Date.init) { event in log.events.withLock { $0.append(event) } }
         session.transferDidReceiveHead(HTTPResponseHead(status: 200, statusLine: "HTTP/1.0 200 OK",
-                                                        headers: HTTPHeaders([("icy-metaint", "\(metaint)")])))
+                                                        headers: HTTPHeaders([("icy-metaint", announced ?? "\(metaint)")])))
     }
 
     /// Audio up to the next block, then `block` (a length byte and its payload).
@@ -74,6 +74,12 @@ struct MetadataHealthTests {
         driver.send(block: driver.title("Artist - One"))
         #expect(driver.reported == ["up", "title:One", "degraded:metadata", "up", "title:One"],
                 "in sync again: up, and the title (cleared while degraded) is announced again")
+    }
+
+    @Test("an icy-metaint streamd cannot use (0, or beyond 256 KiB) is a degraded stream saying why, not a silent one without titles", arguments: ["0", "999999999"])
+    func unusableMetaint(announced: String) {
+        let driver = SessionDriver(metaint: 64, announced: announced)
+        #expect(driver.reported == ["up", "degraded:metadata"])
     }
 
     @Test("a degraded stream counts as on the air, shows its reason and no title")
