@@ -11,7 +11,7 @@ DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps build clean install
+.PHONY: demo test deps build clean install tsan
 
 deps:
 	@scripts/install-deps.sh
@@ -33,6 +33,13 @@ test: deps
 	  echo "== $$target"; \
 	  $(SWIFT) test --skip-build --filter "^$$target\." ; \
 	done
+
+# ThreadSanitizer over the module tests (engine, watchers, store, API: everything in-process).
+# Not part of make test (a second full build); see README. TSan exits non-zero on any report.
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --skip-build --sanitize=thread \
+	  --scratch-path .build-tsan --filter "^($(MODULE_TESTS))\."
 
 demo: build
 	$(BIN) demo

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The socket API: HTTP/1.1 with JSON bodies on one or more listeners (the Unix socket, an
 /// inherited socket-activation descriptor, an optional TCP listener), answering from a
@@ -12,7 +12,7 @@ public final class APIServer: Sendable {
     private let listeners: [BoundListener]
     private let tracker: ConnectionTracker
     private let logger: Logger
-    private let stopped = Mutex(false)
+    private let stopped = NIOLockedValueBox(false)
 
     struct BoundListener: Sendable {
         var listener: APIListener
@@ -69,7 +69,7 @@ public final class APIServer: Sendable {
     /// Stops listening, closes every connection (event streams included) and removes the
     /// Unix socket files this server made. Safe to call more than once.
     public func shutdown() async {
-        let first = stopped.withLock { done -> Bool in
+        let first = stopped.withLockedValue { done -> Bool in
             defer { done = true }
             return !done
         }

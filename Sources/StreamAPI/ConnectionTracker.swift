@@ -1,11 +1,11 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The open connections of every listener of a server: admits up to the limit, and closes
 /// them all at shutdown.
 final class ConnectionTracker: Sendable {
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
@@ -16,26 +16,26 @@ final class ConnectionTracker: Sendable {
 
     /// Registers `channel` unless the server is at its limit or shutting down.
     func admit(_ channel: any Channel) -> Bool {
-        let admitted = state.withLock { s -> Bool in
+        let admitted = state.withLockedValue { s -> Bool in
             guard !s.closing, s.channels.count < limit else { return false }
             s.channels[ObjectIdentifier(channel)] = channel
             return true
         }
         if admitted {
             channel.closeFuture.whenComplete { [weak self] _ in
-                _ = self?.state.withLock { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
+                _ = self?.state.withLockedValue { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
             }
         }
         return admitted
     }
 
     /// How many connections are open.
-    var count: Int { state.withLock { $0.channels.count } }
+    var count: Int { state.withLockedValue { $0.channels.count } }
 
     /// Refuses new connections and closes every open one, all at once (one by one, each close
     /// would wait its turn on an event loop busy writing to the others).
     func closeAll() async {
-        let channels = state.withLock { s in
+        let channels = state.withLockedValue { s in
             s.closing = true
             return Array(s.channels.values)
         }

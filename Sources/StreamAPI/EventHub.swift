@@ -1,6 +1,6 @@
 import NIOCore
-import Synchronization
 import StreamState
+import NIOConcurrencyHelpers
 
 /// Fans every change of the state document out to event-stream subscribers.
 ///
@@ -11,7 +11,7 @@ import StreamState
 /// behind by more than its buffer is dropped.
 public final class EventHub: Sendable {
     private let replayLimit: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     struct State {
         var document: StateDocument?
@@ -40,7 +40,7 @@ public final class EventHub: Sendable {
         let stationFrame = changed.map { SSEEncoding.station($0, sequence: document.sequence) }
         let snapshotFrame = changed == nil ? SSEEncoding.snapshot(document) : nil
         var wakes: [@Sendable () -> Void] = []
-        state.withLock { s in
+        state.withLockedValue { s in
             if let current = s.document, document.sequence < current.sequence { return }
             let hadDocument = s.document != nil
             s.document = document
@@ -75,7 +75,7 @@ public final class EventHub: Sendable {
     /// the current document (or of the first one published, when there is none yet). More than
     /// `bufferLimit` bytes waiting untaken drops the subscriber.
     public func subscribe(lastEventID: UInt64?, bufferLimit: Int) -> EventSubscription {
-        state.withLock { s in
+        state.withLockedValue { s in
             let id = s.nextID
             s.nextID += 1
             var initial: [ByteBuffer] = []
@@ -99,18 +99,18 @@ public final class EventHub: Sendable {
     }
 
     /// How many subscribers are attached.
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { state.withLockedValue { $0.subscribers.count } }
 
     /// How many subscribers were dropped for falling behind, since the hub was made.
-    var droppedCount: UInt64 { state.withLock { $0.dropped } }
+    var droppedCount: UInt64 { state.withLockedValue { $0.dropped } }
 
     /// The latest document published (or seeded), if any.
-    var latestDocument: StateDocument? { state.withLock { $0.document } }
+    var latestDocument: StateDocument? { state.withLockedValue { $0.document } }
 
     /// Gives the hub its first document without notifying anyone, if it has none yet (the
     /// API does this from the backend so a subscriber never waits for a first change).
     func seed(_ document: StateDocument) {
-        state.withLock { s in
+        state.withLockedValue { s in
             guard s.document == nil else { return }
             s.document = document
             s.replayBase = document.sequence
@@ -118,7 +118,7 @@ public final class EventHub: Sendable {
     }
 
     private func remove(_ id: UInt64) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        _ = state.withLockedValue { $0.subscribers.removeValue(forKey: id) }
     }
 
     private static func snapshot(of s: inout State) -> ByteBuffer {

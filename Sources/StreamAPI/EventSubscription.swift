@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One subscriber of an ``EventHub``: a bounded queue of encoded Server-Sent Events frames.
 ///
@@ -12,7 +12,7 @@ public final class EventSubscription: Sendable {
     public let id: UInt64
     /// Most bytes that may wait untaken.
     public let bufferLimit: Int
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let detach: @Sendable (UInt64) -> Void
 
     struct State {
@@ -34,14 +34,14 @@ public final class EventSubscription: Sendable {
         state.frames = initial
         state.pendingBytes = initial.reduce(0) { $0 + $1.readableBytes }
         state.needsSnapshot = needsSnapshot
-        self.state = Mutex(state)
+        self.state = NIOLockedValueBox(state)
     }
 
     /// Sets the handler that runs (on the publishing thread; keep it short) when frames are
     /// waiting or the subscription was dropped. It runs once per batch: again only after
     /// ``take()``. If frames already wait, it runs now.
     public func setReadyHandler(_ handler: @escaping @Sendable () -> Void) {
-        let runNow = state.withLock { s -> Bool in
+        let runNow = state.withLockedValue { s -> Bool in
             s.onReady = handler
             guard (!s.frames.isEmpty || s.dropped), !s.wakeScheduled else { return false }
             s.wakeScheduled = true
@@ -52,7 +52,7 @@ public final class EventSubscription: Sendable {
 
     /// Takes every waiting frame, oldest first, and frees their room in the buffer.
     public func take() -> [ByteBuffer] {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.wakeScheduled = false
             s.pendingBytes = 0
             defer { s.frames.removeAll(keepingCapacity: true) }
@@ -61,11 +61,11 @@ public final class EventSubscription: Sendable {
     }
 
     /// True once the hub dropped this subscriber for falling behind.
-    public var isDropped: Bool { state.withLock { $0.dropped } }
+    public var isDropped: Bool { state.withLockedValue { $0.dropped } }
 
     /// Stops the subscription; the hub forgets it. Safe to call more than once.
     public func cancel() {
-        let first = state.withLock { s -> Bool in
+        let first = state.withLockedValue { s -> Bool in
             defer { s.cancelled = true }
             s.frames.removeAll()
             s.onReady = nil
@@ -76,13 +76,13 @@ public final class EventSubscription: Sendable {
 
     // Used by the hub, under its lock.
 
-    var needsSnapshot: Bool { state.withLock { $0.needsSnapshot } }
+    var needsSnapshot: Bool { state.withLockedValue { $0.needsSnapshot } }
 
     /// Queues `frame`. Returns whether it fit and the ready handler to run after the hub's
     /// lock is released (if a wake is due). A frame that does not fit drops the subscriber
     /// (a lone frame always fits, so one large event cannot drop an idle subscriber).
     func enqueue(_ frame: ByteBuffer, isSnapshot: Bool) -> (accepted: Bool, wake: (@Sendable () -> Void)?) {
-        state.withLock { s in
+        state.withLockedValue { s in
             guard !s.cancelled, !s.dropped else { return (false, nil) }
             if s.pendingBytes > 0 && s.pendingBytes + frame.readableBytes > bufferLimit {
                 s.dropped = true

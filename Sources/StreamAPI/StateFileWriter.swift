@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import StreamState
+import NIOConcurrencyHelpers
 
 /// Writes new document versions to the state file on a thread of its own (a write `fsync`s
 /// twice, which must never hold a thread of the Swift concurrency pool): the newest version
@@ -9,7 +9,7 @@ import StreamState
 public final class StateFileWriter: StatePublisher {
     private let file: StateFile
     private let logger: Logger
-    private let state = Mutex(Pending())
+    private let state = NIOLockedValueBox(Pending())
     private let wake = DispatchSemaphore(value: 0)
 
     private struct Pending {
@@ -31,7 +31,7 @@ public final class StateFileWriter: StatePublisher {
 
     /// Queues `document` for writing (replacing any version not yet written).
     public func publish(_ document: StateDocument, changed: StationState?) {
-        state.withLock { $0.document = document }
+        state.withLockedValue { $0.document = document }
         wake.signal()
     }
 
@@ -39,12 +39,12 @@ public final class StateFileWriter: StatePublisher {
     public var path: String { file.path }
 
     /// The sequence of the last version on disk.
-    public var writtenSequence: UInt64 { state.withLock { $0.written } }
+    public var writtenSequence: UInt64 { state.withLockedValue { $0.written } }
 
     /// Writes what is queued and stops the thread; call at shutdown.
     public func finish() async {
         await withCheckedContinuation { continuation in
-            let done = state.withLock { s -> Bool in
+            let done = state.withLockedValue { s -> Bool in
                 if s.threadDone { return true }
                 s.finishing = true
                 s.finished.append(continuation)
@@ -57,26 +57,26 @@ public final class StateFileWriter: StatePublisher {
     private func run() {
         while true {
             wake.wait()
-            let (document, finishing) = state.withLock { s in
+            let (document, finishing) = state.withLockedValue { s in
                 defer { s.document = nil }
                 return (s.document, s.finishing)
             }
             if let document {
                 do {
                     try file.write(document)
-                    state.withLock { $0.written = document.sequence }
+                    state.withLockedValue { $0.written = document.sequence }
                 } catch {
                     logger.error("\(error)")
                 }
             }
             if finishing {
-                let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+                let waiters = state.withLockedValue { s -> [CheckedContinuation<Void, Never>] in
                     if s.document != nil { return [] }  // one more arrived: write it first
                     s.threadDone = true
                     defer { s.finished.removeAll() }
                     return s.finished
                 }
-                if state.withLock({ $0.threadDone }) {
+                if state.withLockedValue({ $0.threadDone }) {
                     waiters.forEach { $0.resume() }
                     return
                 }

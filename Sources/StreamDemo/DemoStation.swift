@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The simulated station "Demo FM" behind `streamd demo`: a real HTTP server on
 /// 127.0.0.1 (an ephemeral port) that needs no network.
@@ -99,19 +99,19 @@ final class DemoConnections: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Records `channel` until it closes; false once the station has shut down.
     func add(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        let added = state.withLock { state -> Bool in
+        let added = state.withLockedValue { state -> Bool in
             guard !state.closed else { return false }
             state.open[id] = channel
             return true
         }
         if added {
             channel.closeFuture.whenComplete { [self] _ in
-                _ = state.withLock { $0.open.removeValue(forKey: id) }
+                _ = state.withLockedValue { $0.open.removeValue(forKey: id) }
             }
         }
         return added
@@ -119,7 +119,7 @@ final class DemoConnections: Sendable {
 
     /// Refuses new connections from now on and returns the open ones.
     func closeAll() -> [any Channel] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.closed = true
             defer { state.open.removeAll() }
             return Array(state.open.values)

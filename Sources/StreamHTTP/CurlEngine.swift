@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Synchronization
+import NIOConcurrencyHelpers
 
 /// The one thread that makes every HTTP transfer of the process.
 ///
@@ -23,7 +24,7 @@ public final class CurlEngine: @unchecked Sendable {
     // `multi` is valid until the inbox says `.freed`; `active` belongs to the engine thread.
     private let multi: UnsafeMutableRawPointer
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
-    private let inbox: Mutex<Inbox>
+    private let inbox: NIOLockedValueBox<Inbox>
     private let stopped = DispatchSemaphore(value: 0)
     private let beats = Atomic<UInt64>(0)
     let thread = EngineThread()
@@ -46,7 +47,7 @@ public final class CurlEngine: @unchecked Sendable {
             throw HTTPError(kind: .other, message: "curl_multi_init failed", url: "")
         }
         self.multi = multi
-        inbox = Mutex(Inbox(userAgent: Self.userAgent(suffix: userAgentSuffix)))
+        inbox = NIOLockedValueBox(Inbox(userAgent: Self.userAgent(suffix: userAgentSuffix)))
         let thread = Thread { [self] in self.run() }
         thread.name = name
         thread.start()
@@ -62,13 +63,13 @@ public final class CurlEngine: @unchecked Sendable {
 
     /// The `User-Agent` sent with every request that does not set its own.
     public var userAgent: String {
-        inbox.withLock { $0.userAgent }
+        inbox.withLockedValue { $0.userAgent }
     }
 
     /// Changes the suffix of the `User-Agent` for transfers started from now on (a reload).
     public func setUserAgentSuffix(_ suffix: String?) {
         let agent = Self.userAgent(suffix: suffix)
-        inbox.withLock { $0.userAgent = agent }
+        inbox.withLockedValue { $0.userAgent = agent }
     }
 
     /// Loop iterations so far: grows at least once a second while the engine thread is alive
@@ -105,7 +106,7 @@ public final class CurlEngine: @unchecked Sendable {
     }
 
     func submit(_ transfer: CurlTransfer) {
-        let accepted = inbox.withLock { inbox -> Bool in
+        let accepted = inbox.withLockedValue { inbox -> Bool in
             guard inbox.phase == .running else { return false }
             inbox.additions.append(transfer)
             curl_multi_wakeup(multi)
@@ -118,7 +119,7 @@ public final class CurlEngine: @unchecked Sendable {
 
     func cancel(_ transfer: CurlTransfer) {
         transfer.closeDelivery()
-        inbox.withLock { inbox in
+        inbox.withLockedValue { inbox in
             guard inbox.phase == .running || inbox.phase == .shuttingDown else { return }
             inbox.cancellations.append(transfer)
             curl_multi_wakeup(multi)
@@ -129,7 +130,7 @@ public final class CurlEngine: @unchecked Sendable {
     /// and later submissions complete at once as cancelled. The first call returns when the
     /// thread is gone and the multi handle freed; later calls return at once.
     public func shutdown() {
-        let first = inbox.withLock { inbox -> Bool in
+        let first = inbox.withLockedValue { inbox -> Bool in
             guard inbox.phase == .running else { return false }
             inbox.phase = .shuttingDown
             curl_multi_wakeup(multi)
@@ -137,7 +138,7 @@ public final class CurlEngine: @unchecked Sendable {
         }
         guard first else { return }
         stopped.wait()
-        inbox.withLock { inbox in
+        inbox.withLockedValue { inbox in
             inbox.phase = .freed
             curl_multi_cleanup(multi)
         }
@@ -146,7 +147,7 @@ public final class CurlEngine: @unchecked Sendable {
     /// Wakes the engine thread for one turn of its loop (the watchdog does this before
     /// checking that ``heartbeat`` moved).
     public func wake() {
-        inbox.withLock { inbox in
+        inbox.withLockedValue { inbox in
             if inbox.phase == .running { curl_multi_wakeup(multi) }
         }
     }
@@ -168,7 +169,7 @@ public final class CurlEngine: @unchecked Sendable {
     /// tests can see the watchdog pings stop. The daemon only wires it when
     /// `STREAMD_TEST_HOOKS=1`.
     public func simulateHang(for duration: Duration) {
-        inbox.withLock { inbox in
+        inbox.withLockedValue { inbox in
             guard inbox.phase == .running else { return }
             inbox.stall = duration
             curl_multi_wakeup(multi)
@@ -182,7 +183,7 @@ public final class CurlEngine: @unchecked Sendable {
         var running: Int32 = 0
         while true {
             beats.add(1, ordering: .relaxed)
-            let (additions, cancellations, shuttingDown, stall, userAgent) = inbox.withLock { inbox in
+            let (additions, cancellations, shuttingDown, stall, userAgent) = inbox.withLockedValue { inbox in
                 defer { inbox.additions.removeAll(); inbox.cancellations.removeAll(); inbox.stall = nil }
                 return (inbox.additions, inbox.cancellations, inbox.phase != .running, inbox.stall, inbox.userAgent)
             }
@@ -197,7 +198,7 @@ public final class CurlEngine: @unchecked Sendable {
         }
         for transfer in Array(active.values) { remove(transfer, because: "the HTTP engine is shutting down") }
         // Anything submitted in the race with shutdown is finished here too.
-        let late = inbox.withLock { inbox in
+        let late = inbox.withLockedValue { inbox in
             inbox.phase = .exited
             defer { inbox.additions.removeAll(); inbox.cancellations.removeAll() }
             return inbox.additions
@@ -247,14 +248,14 @@ public final class CurlEngine: @unchecked Sendable {
 /// continuation is stored before the transfer is submitted, so the engine thread always
 /// finds it.
 private final class CompletionBox: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>?>(nil)
+    private let continuation = NIOLockedValueBox<CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>?>(nil)
 
     func wait(_ continuation: CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>) {
-        self.continuation.withLock { $0 = continuation }
+        self.continuation.withLockedValue { $0 = continuation }
     }
 
     func complete(_ result: Result<HTTPTransferSummary, HTTPError>) {
-        continuation.withLock { stored in
+        continuation.withLockedValue { stored in
             stored?.resume(returning: result)
             stored = nil
         }

@@ -1,5 +1,6 @@
 import CCurl
 import Synchronization
+import NIOConcurrencyHelpers
 
 /// One libcurl easy handle and what it has received so far.
 ///
@@ -16,7 +17,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let thread: EngineThread
     private let onComplete: @Sendable (Result<HTTPTransferSummary, HTTPError>) -> Void
     /// Open until a cancel; held while the handler runs.
-    private let gate = Mutex(true)
+    private let gate = NIOLockedValueBox(true)
     private let cancelFlag = Atomic<Bool>(false)
 
     private(set) var easy: UnsafeMutableRawPointer?
@@ -51,12 +52,12 @@ final class CurlTransfer: @unchecked Sendable {
     /// callback obeys.
     func closeDelivery() {
         cancelFlag.store(true, ordering: .releasing)
-        if !thread.isInside { gate.withLock { $0 = false } }
+        if !thread.isInside { gate.withLockedValue { $0 = false } }
     }
 
     /// Runs `deliver` with the gate open, or returns false when it is closed.
     private func throughGate(_ deliver: () -> Bool) -> Bool {
-        gate.withLock { open in
+        gate.withLockedValue { open in
             guard open, !cancelFlag.load(ordering: .acquiring) else { return false }
             return deliver()
         }

@@ -1,14 +1,14 @@
 import Metrics
 import Prometheus
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Points swift-metrics (which the watchers count through) at the daemon's Prometheus
 /// registry, so their counters appear in `GET /metrics`. Once per process.
 enum DaemonMetrics {
-    private static let done = Mutex(false)
+    private static let done = NIOLockedValueBox(false)
 
     static func bootstrap(_ registry: PrometheusCollectorRegistry) {
-        let first = done.withLock { done -> Bool in
+        let first = done.withLockedValue { done -> Bool in
             defer { done = true }
             return !done
         }

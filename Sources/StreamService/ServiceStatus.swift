@@ -1,5 +1,5 @@
-import Synchronization
 import StreamState
+import NIOConcurrencyHelpers
 
 /// The one-line summary systemd shows in `systemctl status` (`STATUS=`), made from the
 /// document. Pure.
@@ -46,11 +46,11 @@ public final class ServiceStatusPublisher: StatePublisher {
 }
 
 final class LastLine: Sendable {
-    private let value = Mutex<String?>(nil)
+    private let value = NIOLockedValueBox<String?>(nil)
 
     /// Stores `line`; true when it differs from what was stored.
     func replace(with line: String) -> Bool {
-        value.withLock { stored in
+        value.withLockedValue { stored in
             guard stored != line else { return false }
             stored = line
             return true

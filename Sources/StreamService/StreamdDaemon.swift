@@ -8,7 +8,7 @@ import StreamConfig
 import StreamHTTP
 import StreamState
 import StreamWatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The whole daemon, wired: configuration → watchers (one engine thread) → state store →
 /// state file, event hub and socket API. `streamd run` and `streamd demo` run one; the
@@ -53,11 +53,11 @@ public final class StreamdDaemon: StateAPIBackend {
 
     private let configPath: String?
     private let logger: Logger
-    private let configuration: Mutex<StreamdConfiguration>
+    private let configuration: NIOLockedValueBox<StreamdConfiguration>
     private let stations: [StationSpec]
     private let supervisor: Supervisor
     private let writer: StateFileWriter
-    private let server = Mutex<APIServer?>(nil)
+    private let server = NIOLockedValueBox<APIServer?>(nil)
     private let notifier: SystemdNotifier
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
@@ -71,7 +71,7 @@ public final class StreamdDaemon: StateAPIBackend {
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
                  supervisor: Supervisor, writer: StateFileWriter, notifier: SystemdNotifier, socketDescription: String) {
-        self.configuration = Mutex(configuration)
+        self.configuration = NIOLockedValueBox(configuration)
         self.configPath = configPath
         self.logger = logger
         self.stations = stations
@@ -118,7 +118,7 @@ public final class StreamdDaemon: StateAPIBackend {
         do {
             let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits,
                                                    logger: logger, metrics: metrics)
-            daemon.server.withLock { $0 = server }
+            daemon.server.withLockedValue { $0 = server }
         } catch {
             engine.shutdown()
             await writer.finish()
@@ -133,7 +133,7 @@ public final class StreamdDaemon: StateAPIBackend {
     /// Runs the daemon until SIGTERM or SIGINT (or cancellation), then shuts it down as the
     /// type's description says. `before` run first and stop last.
     public func run(before: [any Service] = [], testHooks: Bool = false) async throws {
-        guard let api = server.withLock({ $0 }) else { preconditionFailure("prepare() binds the API before run()") }
+        guard let api = server.withLockedValue({ $0 }) else { preconditionFailure("prepare() binds the API before run()") }
         let services: [any Service] = before + [
             EngineService(engine: engine),
             WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
@@ -188,12 +188,12 @@ public final class StreamdDaemon: StateAPIBackend {
         } catch {
             throw ReloadError(message: error.description)
         }
-        let old = configuration.withLock { $0 }
+        let old = configuration.withLockedValue { $0 }
         if next.daemon.socket != old.daemon.socket || next.daemon.stateFile != old.daemon.stateFile
             || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode {
             logger.warning("reload: socket, socket_mode, state_file and listen changes take effect at the next restart")
         }
-        configuration.withLock { $0 = next }
+        configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)
         guard await supervisor.reconfigure(stations, live: next.daemon.live) else {
             throw ReloadError(message: "the daemon is shutting down")

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A sleep that another task can cut short: a poller waits on it between polls, and
 /// `POST /v1/refresh` fires it so the poller polls now; the store's clock waits on one
@@ -9,14 +9,14 @@ public final class Wakeup: Sendable {
         var pendingFire = false
         var nextID: UInt64 = 0
     }
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Creates a wakeup.
     public init() {}
 
     /// Ends the current wait at once, or the next one if nobody waits now.
     public func fire() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
             guard let waiter = s.waiter else { s.pendingFire = true; return nil }
             s.waiter = nil
             return waiter.continuation
@@ -26,11 +26,11 @@ public final class Wakeup: Sendable {
 
     /// Waits for `duration`, a ``fire()``, or cancellation, whichever comes first.
     public func wait(for duration: Duration) async {
-        let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
+        let id = state.withLockedValue { s -> UInt64 in s.nextID += 1; return s.nextID }
         var timer: Task<Void, Never>?
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let now = state.withLock { s -> Bool in
+                let now = state.withLockedValue { s -> Bool in
                     if s.pendingFire || Task.isCancelled { s.pendingFire = false; return true }
                     s.waiter = (id, continuation)
                     return false
@@ -51,7 +51,7 @@ public final class Wakeup: Sendable {
     }
 
     private func resume(_ id: UInt64) {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in
             guard let waiter = s.waiter, waiter.id == id else { return nil }
             s.waiter = nil
             return waiter.continuation

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import StreamFormats
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What one stream's metadata blocks that do not parse come to: each is counted
 /// (`streamd_stream_metadata_errors_total{station,stream}`), and logged, but at most once a
@@ -23,8 +23,8 @@ public final class MetadataHealth: Sendable {
     private let station: String
     private let stream: String
     private let logger: Logger
-    private let counter = Mutex<Counter?>(nil)
-    private let log = Mutex(LogState())
+    private let counter = NIOLockedValueBox<Counter?>(nil)
+    private let log = NIOLockedValueBox(LogState())
 
     private struct LogState {
         var lastLine: ContinuousClock.Instant?
@@ -40,7 +40,7 @@ public final class MetadataHealth: Sendable {
 
     /// The watcher ended: its counter leaves the metrics.
     public func close() {
-        counter.withLock { counter in
+        counter.withLockedValue { counter in
             counter?.destroy()
             counter = nil
         }
@@ -48,7 +48,7 @@ public final class MetadataHealth: Sendable {
 
     /// A block did not parse (`inARow` counts this one).
     func blockFailed(_ error: ParseError, inARow: Int) {
-        counter.withLock { counter in
+        counter.withLockedValue { counter in
             if counter == nil {
                 counter = Counter(label: "streamd_stream_metadata_errors_total",
                                   dimensions: [("station", station), ("stream", stream)])
@@ -56,7 +56,7 @@ public final class MetadataHealth: Sendable {
             counter?.increment()
         }
         let now = ContinuousClock.now
-        let line = log.withLock { state -> Int? in
+        let line = log.withLockedValue { state -> Int? in
             state.unlogged += 1
             if let last = state.lastLine, now - last < Self.logInterval { return nil }
             defer { state.unlogged = 0; state.lastLine = now }

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import Synchronization
 import StreamHTTP
 import StreamState
 import StreamFormats
+import NIOConcurrencyHelpers
 
 /// One-shot checks behind `streamd probe KIND URL`: fetch a stream or a source once and say
 /// what streamd makes of it, with the same code the daemon watches with.
@@ -32,9 +32,9 @@ public enum Probe {
                               engine: CurlEngine, tuning: MonitorTuning = MonitorTuning()) async -> StreamReport {
         let spec = StreamSpec(id: "probe", url: url, mode: .probe, format: format, charset: charset)
         let station = StationSpec(id: "probe", name: "probe", timeZone: .current, streams: [spec])
-        let events = Mutex<[StreamEvent]>([])
+        let events = NIOLockedValueBox<[StreamEvent]>([])
         let reporter = WatchReporter(station: station.id, generation: .initial) { observation in
-            if case .stream(_, let event) = observation.event { events.withLock { $0.append(event) } }
+            if case .stream(_, let event) = observation.event { events.withLockedValue { $0.append(event) } }
         }
         let logger = Logger(label: "probe")
         let hls = HLSWatcher(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: logger,
@@ -46,7 +46,7 @@ public enum Probe {
             let health = MetadataHealth(station: station.id, stream: spec.id, logger: logger)
             let session = StreamSession(spec: spec, charset: charset, probe: true, tuning: tuning, metadataHealth: health,
                                         clock: Date.init) { event in
-                events.withLock { $0.append(event) }
+                events.withLockedValue { $0.append(event) }
             }
             let request = HTTPRequest(url: url, headers: [("Icy-MetaData", "1")], connectTimeout: tuning.connectTimeout,
                                       totalTimeout: tuning.probeTimeout,
@@ -57,10 +57,10 @@ public enum Probe {
                 var state = HLSWatcher.State()
                 _ = await hls.poll(&state)
             } else {
-                events.withLock { $0 += judge(outcome) }
+                events.withLockedValue { $0 += judge(outcome) }
             }
         }
-        return report(events.withLock { $0 })
+        return report(events.withLockedValue { $0 })
     }
 
     /// Fetches a now-playing source once and parses it as the daemon would.

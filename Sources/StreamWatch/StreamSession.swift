@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import StreamHTTP
 import StreamState
 import StreamFormats

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import StreamHTTP
 import StreamState
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs the watchers of every station and feeds the store, as one tree of child tasks.
 ///
@@ -30,7 +30,7 @@ public final class Supervisor: Sendable {
     private let inbox = ObservationInbox()
     private let commands: AsyncStream<Command>
     private let commandContinuation: AsyncStream<Command>.Continuation
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private enum Command: Sendable {
         case reconfigure([StationSpec], live: String?, reply: UInt64)
@@ -66,7 +66,7 @@ public final class Supervisor: Sendable {
     /// Watches `stations` until ``stop()`` is called or the task is cancelled. Returns when
     /// every watcher has ended and every observation has been applied to the store.
     public func run(_ stations: [StationSpec]) async {
-        let first = state.withLock { state -> Bool in
+        let first = state.withLockedValue { state -> Bool in
             guard state.phase == .idle else { return false }
             state.phase = .running
             return true
@@ -79,7 +79,7 @@ public final class Supervisor: Sendable {
             applying.addTask { [store, inbox] in await store.consume(inbox) }
             await withDiscardingTaskGroup { watching in
                 watching.addTask { [store] in await store.runClock() }
-                let runs = state.withLock { state in stations.map { StationRun(spec: $0, generation: state.nextGeneration()) } }
+                let runs = state.withLockedValue { state in stations.map { StationRun(spec: $0, generation: state.nextGeneration()) } }
                 await store.adopt(generations: Dictionary(uniqueKeysWithValues: runs.map { ($0.spec.id, $0.generation) }))
                 for run in runs { launch(run, in: &watching) }
                 for await command in commands {
@@ -94,7 +94,7 @@ public final class Supervisor: Sendable {
             }
             inbox.finish()  // the applier drains what the watchers reported, then ends
         }
-        let abandoned = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let abandoned = state.withLockedValue { state -> [CheckedContinuation<Bool, Never>] in
             state.phase = .stopped
             state.stations.removeAll()
             defer { state.replies.removeAll() }
@@ -114,7 +114,7 @@ public final class Supervisor: Sendable {
     @discardableResult
     public func reconfigure(_ stations: [StationSpec], live: String?) async -> Bool {
         await withCheckedContinuation { continuation in
-            let id = state.withLock { state -> UInt64? in
+            let id = state.withLockedValue { state -> UInt64? in
                 guard state.phase != .stopped else { return nil }
                 state.nextReply += 1
                 state.replies[state.nextReply] = continuation
@@ -134,7 +134,7 @@ public final class Supervisor: Sendable {
     /// Returns false when no such station runs.
     @discardableResult
     public func refresh(station: String?) -> Bool {
-        let wakeups = state.withLock { state -> [Wakeup]? in
+        let wakeups = state.withLockedValue { state -> [Wakeup]? in
             if let station { return state.stations[station]?.wakeups }
             return state.stations.values.flatMap(\.wakeups)
         }
@@ -145,25 +145,25 @@ public final class Supervisor: Sendable {
 
     /// The generation of each station's running watchers.
     public var generations: [String: WatcherGeneration] {
-        state.withLock { $0.stations.mapValues(\.generation) }
+        state.withLockedValue { $0.stations.mapValues(\.generation) }
     }
 
     // MARK: The run loop's work
 
     private func resume(_ reply: UInt64, with value: Bool) {
-        state.withLock { $0.replies.removeValue(forKey: reply) }?.resume(returning: value)
+        state.withLockedValue { $0.replies.removeValue(forKey: reply) }?.resume(returning: value)
     }
 
     private func apply(_ stations: [StationSpec], live: String?, in group: inout DiscardingTaskGroup) async {
         let wanted = Dictionary(stations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let stopping = state.withLock { state -> [StationRun] in
+        let stopping = state.withLockedValue { state -> [StationRun] in
             let gone = state.stations.values.filter { wanted[$0.spec.id] != $0.spec }
             for run in gone { state.stations[run.spec.id] = nil }
             return gone
         }
         for run in stopping { run.stop() }
         for run in stopping { await run.stopped() }
-        let starting = state.withLock { state in
+        let starting = state.withLockedValue { state in
             stations.filter { state.stations[$0.id] == nil }.map { StationRun(spec: $0, generation: state.nextGeneration()) }
         }
         await store.reconfigure(stations: stations, live: live,
@@ -173,7 +173,7 @@ public final class Supervisor: Sendable {
     }
 
     private func launch(_ run: StationRun, in group: inout DiscardingTaskGroup) {
-        state.withLock { $0.stations[run.spec.id] = run }
+        state.withLockedValue { $0.stations[run.spec.id] = run }
         let watchers = makeWatchers(run)
         group.addTask { await run.run(watchers) }
     }

@@ -6,7 +6,7 @@ import StreamClient
 import StreamHTTP
 import StreamService
 import StreamState
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `streamd watch`: follows `/v1/events`, one line per change; reconnects (resuming with
 /// `Last-Event-ID`) when the daemon restarts. Runs as a small service group (the engine, then
@@ -31,7 +31,7 @@ struct WatchCommand: AsyncParsableCommand {
 final class WatchFollower: Service, Sendable {
     let feed: EventFeed
     let json: Bool
-    private let status = Mutex<ExitCode?>(nil)
+    private let status = NIOLockedValueBox<ExitCode?>(nil)
 
     init(feed: EventFeed, json: Bool) {
         self.feed = feed
@@ -39,7 +39,7 @@ final class WatchFollower: Service, Sendable {
     }
 
     /// Why the command stopped on its own, if it did.
-    var exitStatus: ExitCode? { status.withLock { $0 } }
+    var exitStatus: ExitCode? { status.withLockedValue { $0 } }
 
     func run() async {
         await cancelWhenGracefulShutdown { [self] in
@@ -54,12 +54,12 @@ final class WatchFollower: Service, Sendable {
                 case .disconnected(let loss):
                     if let code = loss.status {
                         printError("streamd watch: the daemon answered HTTP \(code)")
-                        status.withLock { $0 = ExitStatus.failure }
+                        status.withLockedValue { $0 = ExitStatus.failure }
                         return false
                     }
                     if !loss.everConnected {
                         printError("streamd: no streamd answers on \(feed.client.socket) (\(loss.detail)); is the daemon running?")
-                        status.withLock { $0 = ExitStatus.unavailable }
+                        status.withLockedValue { $0 = ExitStatus.unavailable }
                         return false
                     }
                     printError("streamd watch: connection lost; reconnecting…")
