@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "StreamHTTPTests", dependencies: ["StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport"]),
         .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport"]),
-        .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging]),
+        .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging, locks]),
         .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio),
         .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),

@@ -71,7 +71,10 @@ public struct WatcherGeneration: RawRepresentable, Hashable, Comparable, Sendabl
 public enum StreamEvent: Sendable, Equatable {
     /// Connecting (first attempt or a reconnect).
     case connecting(at: Date)
-    /// The response head arrived and audio flows.
+    /// The response head arrived; the audio is being checked (the status stays as it was
+    /// until `up`).
+    case connected(StreamHead, at: Date)
+    /// Audio arrives at a sustained rate (a probe: the head arrived and audio flows).
     case up(StreamHead, at: Date)
     /// A title arrived in the stream (`nil` track: empty or unusable title).
     case metadata(Track?, container: String, at: Date)

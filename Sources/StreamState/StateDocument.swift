@@ -226,11 +226,14 @@ public struct StreamStatus: Codable, Sendable, Equatable {
     public var checkedAt: Date?
     /// The last error, while the stream is not up.
     public var error: ErrorValue?
+    /// Connections made since the stream was last up (0 while up): a stalled stream whose
+    /// reconnections bring only a trickle counts them here.
+    public var reconnects: Int
 
     /// Creates a stream status.
     public init(id: String, url: String, mode: String, status: Status, contentType: String? = nil,
                 bitrate: Int? = nil, name: String? = nil, since: Date? = nil, checkedAt: Date? = nil,
-                error: ErrorValue? = nil) {
+                error: ErrorValue? = nil, reconnects: Int = 0) {
         self.id = id
         self.url = url
         self.mode = mode
@@ -241,10 +244,27 @@ public struct StreamStatus: Codable, Sendable, Equatable {
         self.since = since
         self.checkedAt = checkedAt
         self.error = error
+        self.reconnects = reconnects
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, url, mode, status, contentType, bitrate, name, since, checkedAt, error
+        case id, url, mode, status, contentType, bitrate, name, since, checkedAt, error, reconnects
+    }
+
+    /// Decodes; `reconnects` is 0 in documents written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        url = try c.decode(String.self, forKey: .url)
+        mode = try c.decode(String.self, forKey: .mode)
+        status = try c.decode(Status.self, forKey: .status)
+        contentType = try c.decodeIfPresent(String.self, forKey: .contentType)
+        bitrate = try c.decodeIfPresent(Int.self, forKey: .bitrate)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        since = try c.decodeIfPresent(Date.self, forKey: .since)
+        checkedAt = try c.decodeIfPresent(Date.self, forKey: .checkedAt)
+        error = try c.decodeIfPresent(ErrorValue.self, forKey: .error)
+        reconnects = try c.decodeIfPresent(Int.self, forKey: .reconnects) ?? 0
     }
 
     /// Encodes with explicit nulls.
@@ -260,6 +280,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
         try c.encode(since, forKey: .since)
         try c.encode(checkedAt, forKey: .checkedAt)
         try c.encode(error, forKey: .error)
+        try c.encode(reconnects, forKey: .reconnects)
     }
 }
 

@@ -21,8 +21,12 @@ public struct StationInputs: Sendable, Equatable {
     /// Applies a stream event to record `index`.
     public mutating func apply(stream index: Int, _ event: StreamEvent) {
         guard streams.indices.contains(index) else { return }
-        // Connecting says nothing about what plays: the loaded state stays until real news.
-        if case .connecting = event {} else { fresh = true }
+        // Connecting (and a head whose audio is still being checked) says nothing about what
+        // plays: the loaded state stays until real news.
+        switch event {
+        case .connecting, .connected: break
+        default: fresh = true
+        }
         streams[index].apply(event)
     }
 
@@ -56,6 +60,10 @@ public struct StreamRecord: Sendable, Equatable {
     public var container: String?
     /// When the current title first appeared.
     public var trackSince: Date?
+    /// Connections made since the stream was last up (0 while up).
+    public var reconnects = 0
+    /// Whether a connection was ever attempted (the first is not a reconnection).
+    var attempted = false
 
     init(spec: StreamSpec) {
         self.spec = spec
@@ -66,10 +74,16 @@ public struct StreamRecord: Sendable, Equatable {
         case .connecting(let at):
             checkedAt = at
             if status == .pending { since = at }
+            if attempted { reconnects += 1 }
+            attempted = true
+        case .connected(let head, let at):
+            checkedAt = at
+            self.head = head
         case .up(let head, let at):
             set(.up, at: at)
             self.head = head
             error = nil
+            reconnects = 0
         case .metadata(let track, let container, let at):
             checkedAt = at
             if track != self.track || self.container != container {

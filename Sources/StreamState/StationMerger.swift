@@ -152,7 +152,7 @@ public struct StationMerger: Sendable {
                      contentType: record.head?.contentType,
                      bitrate: record.status.carriesAudio ? (record.measuredBitrate ?? record.head?.announcedBitrate) : nil,
                      name: record.head?.name, since: record.since, checkedAt: record.checkedAt,
-                     error: record.status == .up ? nil : record.error)
+                     error: record.status == .up ? nil : record.error, reconnects: record.reconnects)
     }
 
     private func sourceStatus(_ record: SourceRecord, now: Date) -> SourceStatus {

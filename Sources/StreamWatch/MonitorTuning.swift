@@ -4,7 +4,7 @@ public struct MonitorTuning: Sendable, Equatable {
     /// A followed stream slower than this many bytes per second...
     public var stallBytesPerSecond: Int = 2000
     /// ...over this window is stalled (libcurl's low-speed limit ends the transfer).
-    public var stallWindow: Duration = .seconds(10)
+    public var stallWindow: Duration = .seconds(8)
     /// The first reconnect delay of a followed stream.
     public var reconnectInitial: Duration = .seconds(1)
     /// The longest reconnect delay.
@@ -19,7 +19,19 @@ public struct MonitorTuning: Sendable, Equatable {
     public var bitrateWindow: Duration = .seconds(10)
     /// Connecting time limit for streams.
     public var connectTimeout: Duration = .seconds(10)
+    /// A followed stream is up only after this many seconds of audio (after the connect burst)
+    /// averaging the sustained rate (``sustainedBytesPerSecond(announcedKbps:)``); until then a
+    /// new connection keeps the status it had (pending, stalled or down).
+    public var upAfterSeconds: Int = 3
 
     /// The defaults.
     public init() {}
+
+    /// The rate a followed stream must keep to count as up: the stall limit, or half the
+    /// announced bitrate when that is lower (a low-bitrate stream is not held to more than
+    /// it sends).
+    public func sustainedBytesPerSecond(announcedKbps: Int?) -> Int {
+        guard let kbps = announcedKbps, kbps > 0 else { return stallBytesPerSecond }
+        return max(1, min(stallBytesPerSecond, kbps * 1000 / 8 / 2))
+    }
 }

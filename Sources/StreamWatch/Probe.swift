@@ -82,7 +82,10 @@ public enum Probe {
         case .success:
             return outcome.receivedAudio ? [] : [.down(ErrorValue(kind: "eof", message: "the server ended the stream", at: now))]
         case .failure(let error):
-            if outcome.receivedAudio && [.timeout, .cancelled].contains(error.kind) { return [] }
+            if outcome.probeSatisfied { return [] }
+            if outcome.receivedAudio && error.kind == .timeout {
+                return [.stalled(ErrorValue(kind: "stalled", message: "only a trickle of audio before the probe's time ran out (no title, under \(MonitorTuning().probeAudioBytes) bytes)", at: now))]
+            }
             return [error.kind == .stalled ? .stalled(ErrorValue(error, at: now)) : .down(ErrorValue(error, at: now))]
         }
     }
@@ -108,7 +111,7 @@ public enum Probe {
             case .down(let error):
                 report.status = "down"
                 report.error = error
-            case .connecting, .bitrate:
+            case .connecting, .connected, .bitrate:
                 break
             }
         }

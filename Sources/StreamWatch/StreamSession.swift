@@ -22,7 +22,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         var receivedAudio: Bool
         /// A probe got what it came for and hung up on purpose.
         var probeSatisfied: Bool
-        /// When the head arrived.
+        /// When the stream was confirmed up (a probe: when the head arrived).
         var upSince: Date?
     }
 
@@ -53,6 +53,11 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     /// Metadata blocks in a row that did not parse; at `MetadataHealth.syncLossBlocks` the
     /// stream is reported degraded, until a block parses again.
     private var unparsedInARow = 0
+    /// Whether audio has arrived at a sustained rate (a followed stream is `up` only then).
+    private var confirmed = false
+    private var sustained: SustainedRate?
+    /// What the stream said before it was confirmed: told right after `up`, or never.
+    private var held: (metadata: StreamEvent?, degraded: StreamEvent?) = (nil, nil)
 
     init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning, metadataHealth: MetadataHealth,
          clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
@@ -71,6 +76,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         let result = await engine.perform(request, handler: self)
         // The engine finished with the handler: its state is ours to read.
         outcome.result = result
+        if case .success = result, probe, outcome.receivedAudio, !confirmed {
+            confirm(at: clock())  // a probe read a whole (short) body of audio: that is its answer
+        }
         return outcome
     }
 
@@ -104,14 +112,20 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
                 }
             }
         }
-        outcome.upSince = now
         meter.start(at: now, skipping: .seconds(3))
         let head = StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate)
         self.head = head
-        report(.up(head, at: now))
+        // Up only once audio proves it: a followed stream when audio arrives at a sustained
+        // rate, a probe when it got its first title or `probeAudioBytes` of audio. A server that
+        // sends its head and a trickle is not on the air.
+        if !probe {
+            sustained = SustainedRate(bytesPerSecond: tuning.sustainedBytesPerSecond(announcedKbps: icy.bitrate),
+                                      seconds: tuning.upAfterSeconds, from: now)
+        }
+        report(.connected(head, at: now))
         if let unusableMetaint {
             // Audio flows, but its titles cannot be read: say so instead of a stream without titles.
-            report(.degraded(ErrorValue(kind: "metadata", message: "titles cannot be read: \(unusableMetaint.message)", at: now)))
+            tell(.degraded(ErrorValue(kind: "metadata", message: "titles cannot be read: \(unusableMetaint.message)", at: now)))
         }
     }
 
@@ -137,7 +151,15 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         measure(audioBytes - before)
         if probe {
             if case .plain = decoder, audioBytes >= tuning.probeAudioBytes { outcome.probeSatisfied = true }
-            if outcome.probeSatisfied { return false }
+            if outcome.probeSatisfied {
+                if !confirmed { confirm(at: clock()) }
+                return false
+            }
+        } else if !confirmed, var rate = sustained {
+            let now = clock()
+            let sustainedNow = rate.add(audioBytes - before, at: now)
+            sustained = rate
+            if sustainedNow { confirm(at: now) }
         }
         return true
     }
@@ -152,15 +174,15 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             unparsedInARow += 1
             metadataHealth.blockFailed(error, inARow: unparsedInARow)
             if unparsedInARow == MetadataHealth.syncLossBlocks {
-                report(.degraded(ErrorValue(kind: "metadata",
+                tell(.degraded(ErrorValue(kind: "metadata",
                                             message: "the stream's metadata lost sync: \(unparsedInARow) blocks in a row did not parse (\(error.message))",
                                             at: clock())))
             }
             return
         }
-        if unparsedInARow >= MetadataHealth.syncLossBlocks, let head {
+        if unparsedInARow >= MetadataHealth.syncLossBlocks {
             metadataHealth.recovered()
-            report(.up(head, at: clock()))
+            if confirmed, let head { report(.up(head, at: clock())) } else { held.degraded = nil }
             lastTitle = nil  // announce the title again: the degraded stream's title was cleared
         }
         unparsedInARow = 0
@@ -173,7 +195,27 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         if probe { outcome.probeSatisfied = true }
         guard raw != lastTitle || lastTitle == nil else { return }
         lastTitle = raw
-        report(.metadata(track, container: container, at: clock()))
+        tell(.metadata(track, container: container, at: clock()))
+    }
+
+    /// Reports `event` now if the stream is confirmed up, else holds the latest of its kind.
+    private func tell(_ event: StreamEvent) {
+        guard !confirmed else {
+            report(event)
+            return
+        }
+        if case .degraded = event { held.degraded = event } else { held.metadata = event }
+    }
+
+    /// Audio has been arriving at a sustained rate: the stream is up, and what it said while
+    /// being checked counts now.
+    private func confirm(at now: Date) {
+        confirmed = true
+        outcome.upSince = now
+        if let head { report(.up(head, at: now)) }
+        if let metadata = held.metadata { report(metadata) }
+        if let degraded = held.degraded { report(degraded) }
+        held = (nil, nil)
     }
 
     private func measure(_ count: Int) {
@@ -181,6 +223,35 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         if let kbps = meter.add(count, at: now, window: tuning.bitrateWindow) {
             report(.bitrate(kbps, at: now))
         }
+    }
+}
+
+/// Whether audio arrives at a sustained rate: after the connect burst (the first half second,
+/// which Icecast fills with up to 64 KiB), at least `seconds` of audio averaging
+/// `bytesPerSecond` or more. An average, not second-by-second buckets: Ogg and low-bitrate
+/// streams arrive in page-sized bursts a second or two apart. A trickle never gets there.
+struct SustainedRate: Sendable {
+    /// The part of the connection not measured: the connect burst.
+    static let burst: TimeInterval = 0.5
+
+    let bytesPerSecond: Int
+    let seconds: Int
+    private let start: Date
+    private var bytes = 0
+
+    init(bytesPerSecond: Int, seconds: Int, from start: Date) {
+        self.bytesPerSecond = bytesPerSecond
+        self.seconds = max(1, seconds)
+        self.start = start
+    }
+
+    /// Adds `count` bytes that arrived at `now`; true once the rate has been sustained.
+    mutating func add(_ count: Int, at now: Date) -> Bool {
+        let elapsed = now.timeIntervalSince(start)
+        guard elapsed >= Self.burst else { return false }
+        bytes += count
+        let measured = elapsed - Self.burst
+        return measured >= Double(seconds) && Double(bytes) >= Double(bytesPerSecond) * measured
     }
 }
 

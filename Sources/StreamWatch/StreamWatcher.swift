@@ -95,9 +95,12 @@ public struct StreamWatcher: Sendable {
             report(.down(ErrorValue(kind: "eof", message: "the server ended the stream", at: now)))
             return true
         case .failure(let error):
-            if spec.mode == .probe, outcome.receivedAudio,
-               outcome.probeSatisfied || error.kind == .timeout || error.kind == .cancelled {
-                return false  // the probe hung up on purpose, or read audio until its time ran out
+            if spec.mode == .probe, outcome.probeSatisfied {
+                return false  // the probe got its title or its audio and hung up on purpose
+            }
+            if spec.mode == .probe, outcome.receivedAudio, error.kind == .timeout {
+                report(.stalled(ErrorValue(kind: "stalled", message: "only a trickle of audio in \(tuning.probeTimeout) (no title, under \(tuning.probeAudioBytes) bytes)", at: now)))
+                return true
             }
             if error.kind == .stalled {
                 report(.stalled(ErrorValue(error, at: now)))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StreamTestSupport
+import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 @testable import StreamHTTP
@@ -13,8 +14,16 @@ private final class EventLog: Sendable {
     let events = Mutex<[StreamEvent]>([])
 }
 
+/// A clock the test moves.
+private final class TestClock: Sendable {
+    let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+    func read() -> Date { now.withLockedValue { $0 } }
+    func advance(_ seconds: Double) { now.withLockedValue { $0 = $0.addingTimeInterval(seconds) } }
+}
+
 private final class SessionDriver: Sendable {
     private let log = EventLog()
+    private let clock = TestClock()
     let session: StreamSession
     let metaint: Int
 
@@ -23,14 +32,21 @@ private final class SessionDriver: Sendable {
         let spec = StreamSpec(id: "main", url: "http://127.0.0.1/live")
         let health = MetadataHealth(station: "test-fm", stream: "main", logger: Logger(label: "test"))
         let log = self.log
-        session = StreamSession(spec: spec, charset: nil, probe: false, tuning: MonitorTuning(), metadataHealth: health,
-                                clock: Date.init) { event in log.events.withLock { $0.append(event) } }
+        let clock = self.clock
+        // Confirmed up after one whole second of audio (each send is a second later).
+        var tuning = MonitorTuning()
+        tuning.stallBytesPerSecond = 1
+        tuning.upAfterSeconds = 1
+        session = StreamSession(spec: spec, charset: nil, probe: false, tuning: tuning, metadataHealth: health,
+                                clock: { clock.read() }) { event in log.events.withLock { $0.append(event) } }
         session.transferDidReceiveHead(HTTPResponseHead(status: 200, statusLine: "HTTP/1.0 200 OK",
                                                         headers: HTTPHeaders([("icy-metaint", announced ?? "\(metaint)")])))
     }
 
-    /// Audio up to the next block, then `block` (a length byte and its payload).
+    /// A second later: audio up to the next block, then `block` (a length byte and its
+    /// payload).
     func send(block: [UInt8]) {
+        clock.advance(1.1)
         let bytes = [UInt8](repeating: 0xFF, count: metaint) + block
         _ = bytes.withUnsafeBytes { session.transferDidReceive($0) }
     }
@@ -79,6 +95,9 @@ struct MetadataHealthTests {
     @Test("an icy-metaint streamd cannot use (0, or beyond 256 KiB) is a degraded stream saying why, not a silent one without titles", arguments: ["0", "999999999"])
     func unusableMetaint(announced: String) {
         let driver = SessionDriver(metaint: 64, announced: announced)
+        #expect(driver.reported.isEmpty, "nothing until the audio is confirmed")
+        driver.send(block: [])
+        driver.send(block: [])
         #expect(driver.reported == ["up", "degraded:metadata"])
     }
 

@@ -17,7 +17,9 @@ struct ReconfigureTests {
         let old = streamStation(server.url("/old"))
         var moved = old
         moved.streams[0].url = unreachable
-        try await withSupervisor([old]) { supervisor, store in
+        var steady = fastTuning
+        steady.stallWindow = .seconds(10)
+        try await withSupervisor([old], tuning: steady) { supervisor, store in
             try await waitFor(store, station: old.id, "the old stream up with a title") {
                 $0.streams.first?.status == .up && $0.now.song?.title.hasPrefix("Song") == true
             }
@@ -76,7 +78,11 @@ struct ReconfigureTests {
         a.id = "a-fm"
         var b = streamStation(server.url("/b"))
         b.id = "b-fm"
-        try await withSupervisor([a, b]) { supervisor, store in
+        // Stalls take 10 s here: on a loaded machine a 1 s stall window could reconnect a
+        // healthy loopback stream and hide what this test looks at.
+        var steady = fastTuning
+        steady.stallWindow = .seconds(10)
+        try await withSupervisor([a, b], tuning: steady) { supervisor, store in
             try await waitFor(store, station: "a-fm", "a up") { $0.streams.first?.status == .up }
             try await waitFor(store, station: "b-fm", "b up") { $0.streams.first?.status == .up }
             let generationA = await store.generation(of: "a-fm")

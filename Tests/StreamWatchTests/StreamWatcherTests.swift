@@ -104,7 +104,7 @@ struct StreamWatcherTests {
                                   body: .generated { i in
                                       switch i {
                                       case 0: link1
-                                      case 10: eos + link2
+                                      case 30: eos + link2  // after the stream is confirmed up
                                       default: audio(i)
                                       }
                                   })

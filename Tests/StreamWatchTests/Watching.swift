@@ -14,6 +14,7 @@ let fastTuning: MonitorTuning = {
     t.reconnectMaximum = .milliseconds(400)
     t.probeTimeout = .seconds(3)
     t.bitrateWindow = .seconds(1)
+    t.upAfterSeconds = 1
     return t
 }()
 

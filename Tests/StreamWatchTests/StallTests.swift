@@ -1,0 +1,96 @@
+import Foundation
+import StreamTestSupport
+import Testing
+@testable import StreamState
+@testable import StreamWatch
+
+/// A server that accepts, sends its headers and 1,000 bytes, then nothing while holding the
+/// connection open: an encoder gone behind a relay that still runs.
+private func tricklingStream() -> LoopbackRoute {
+    var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK",
+                              headers: [("Content-Type", "audio/mpeg"), ("icy-name", "Relay FM")],
+                              body: .fixed([UInt8](repeating: 0x55, count: 2000)))
+    route.dribble = (1000, .seconds(3600))
+    return route
+}
+
+@Suite("A stream that stalls is not up", .timeLimit(.minutes(3)))
+struct StallTests {
+    @Test("default tuning: a server that sends its head and 1,000 bytes then nothing is stalled within 12 s and never up again over 60 s of reconnections, which are counted")
+    func tricklingServerStaysStalled() async throws {
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/live", tricklingStream())
+        let started = ContinuousClock.now
+        try await withSupervisor([streamStation(server.url("/live"))], tuning: MonitorTuning()) { _, store in
+            var statuses: [StreamStatus.Status] = []
+            var stalledAt: Duration?
+            var lastReconnects = 0
+            while ContinuousClock.now - started < .seconds(72) {
+                let stream = try #require(await store.current.station("test-fm")?.streams.first)
+                statuses.append(stream.status)
+                lastReconnects = stream.reconnects
+                if stream.status == .stalled, stalledAt == nil { stalledAt = ContinuousClock.now - started }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let when = try #require(stalledAt, "the stream never showed stalled: \(statuses)")
+            #expect(when <= .seconds(12), "stalled after \(when)")
+            #expect(!statuses.contains(.up), "up while the server trickles: \(statuses)")
+            let afterStall = statuses.drop { $0 != .stalled }
+            #expect(afterStall.allSatisfy { $0 == .stalled }, "once stalled, stalled through every reconnection: \(statuses)")
+            #expect(server.requests(to: "/live").count >= 3, "it kept reconnecting")
+            #expect(lastReconnects >= 2, "the state counts the reconnections: \(lastReconnects)")
+            print("trickle: stalled after \(when); \(server.requests(to: "/live").count) connections; reconnects \(lastReconnects)")
+        }
+    }
+
+    @Test("a stalled stream that recovers for real is up within 5 s of sustained audio, and its reconnections go back to 0")
+    func recoversWithSustainedAudio() async throws {
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/live", tricklingStream())
+        var tuning = fastTuning
+        tuning.upAfterSeconds = 3
+        try await withSupervisor([streamStation(server.url("/live"))], tuning: tuning) { _, store in
+            try await waitFor(store, station: "test-fm", "stalled with a reconnection", timeout: .seconds(15)) {
+                $0.streams.first?.status == .stalled && ($0.streams.first?.reconnects ?? 0) >= 1
+            }
+            let connections = server.requests(to: "/live").count
+            server.route("/live", .icyStream(metaint: 1000, bytesPerSecond: 16000))
+            // The audio comes back with the next connection (after the trickling one stalls).
+            let deadline = ContinuousClock.now + .seconds(15)
+            while server.requests(to: "/live").count == connections && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let audioBack = ContinuousClock.now
+            let up = try await waitFor(store, station: "test-fm", "up again", timeout: .seconds(15)) { $0.streams.first?.status == .up }
+            let took = ContinuousClock.now - audioBack
+            // The half-second connect burst plus 3 s of sustained audio.
+            #expect(took < .seconds(5), "up \(took) after the audio came back")
+            print("recovery: up \(took) after sustained audio began")
+            #expect(up.streams.first?.reconnects == 0)
+        }
+    }
+
+    @Test("the sustained-rate check: the connect burst does not count; a trickle never gets there; steady audio does after the window")
+    func sustainedRate() {
+        let t0 = Date(timeIntervalSince1970: 0)
+        var trickle = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        let burst = trickle.add(64_000, at: t0.addingTimeInterval(0.01))
+        #expect(!burst, "a 64 KiB connect burst alone")
+        let later = trickle.add(1000, at: t0.addingTimeInterval(6))
+        #expect(!later, "1000 bytes in 5.5 s")
+        var steady = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        var confirmedAt: Double?
+        for tenth in 1...60 where confirmedAt == nil {
+            if steady.add(400, at: t0.addingTimeInterval(Double(tenth) / 10)) { confirmedAt = Double(tenth) / 10 }
+        }
+        #expect(confirmedAt == 3.5, "4 kB/s: up once 3 s have been measured after the burst")
+        var pages = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        var pagesAt: Double?
+        for second in stride(from: 1.5, through: 12, by: 1.5) where pagesAt == nil {
+            if pages.add(4500, at: t0.addingTimeInterval(second)) { pagesAt = second }
+        }
+        #expect(pagesAt == 4.5, "Ogg-like 4.5 kB pages every 1.5 s (3 kB/s) count as sustained")
+    }
+}
