@@ -63,18 +63,25 @@ public struct StationMerger: Sendable {
 
     // MARK: Program and Next Up
 
+    /// The sources that say what airs when: those answering first, then stale ones. A stale
+    /// source's schedule still vouches for what it says about now and next (a schedule is
+    /// written ahead of time); its `seenAt` tells how old that is, and the screens mark it.
     private func scheduleSources(_ inputs: StationInputs, now: Date) -> [SourceRecord] {
-        inputs.sources.filter { $0.spec.kind.carriesSchedule && !$0.isStale(at: now) && $0.okAt != nil }
+        let known = inputs.sources.filter { $0.spec.kind.carriesSchedule && $0.okAt != nil }
+        return known.filter { !$0.isStale(at: now) } + known.filter { $0.isStale(at: now) }
     }
 
     func currentProgram(_ inputs: StationInputs, now: Date) -> ProgramValue? {
         for record in scheduleSources(inputs, now: now) {
             let seen = record.okAt ?? now
             let kind = record.spec.kind.rawValue
-            if let schedule = record.schedule, let slot = ComposerDay.onNow(at: now, in: schedule), covers(slot, now) {
+            // A stale source vouches only for a program whose end it gave.
+            let stale = record.isStale(at: now)
+            if let schedule = record.schedule, let slot = ComposerDay.onNow(at: now, in: schedule), covers(slot, now),
+               !stale || slot.end != nil {
                 return ProgramValue(slot, source: kind, seenAt: seen)
             }
-            if let slot = record.snapshot?.program, covers(slot, now) {
+            if let slot = record.snapshot?.program, covers(slot, now), !stale || slot.end != nil {
                 return ProgramValue(slot, source: kind, seenAt: seen)
             }
         }

@@ -80,6 +80,38 @@ struct StationMergerTests {
         #expect(state.now.program == nil)
     }
 
+    @Test("a stale schedule source keeps what its schedule says about now and next (with its age); its song and an endless program go")
+    func staleScheduleKeepsProgram() {
+        let sourceSeen = now.addingTimeInterval(-400)  // composer polls every 60 s: stale after 180 s
+        let day = [
+            ProgramSlot(name: "Morning Edition", start: now.addingTimeInterval(-3600), end: now.addingTimeInterval(1800)),
+            ProgramSlot(name: "Here and Now", start: now.addingTimeInterval(1800), end: now.addingTimeInterval(5400)),
+            ProgramSlot(name: "All Things Considered", start: now.addingTimeInterval(5400), end: now.addingTimeInterval(9000)),
+        ]
+        var input = StationInputs(spec: spec())
+        input.apply(stream: 0, .up(StreamHead(), at: now.addingTimeInterval(-600)))
+        input.apply(source: 1, .ok(SourceSnapshot(program: day[0], current: Track(title: "Old Song", artist: "Old Artist")),
+                                   schedule: day, at: sourceSeen))
+        input.apply(source: 1, .failed(ErrorValue(kind: "timeout", message: "no answer", at: now.addingTimeInterval(-10))))
+        let state = StationMerger().merge(spec(), input, now: now, previous: nil)
+        #expect(state.sources[1].status == .stale)
+        #expect(state.now.program?.name == "Morning Edition", "the schedule still vouches for now")
+        #expect(state.now.program?.source == "composer")
+        #expect(state.now.program?.seenAt == sourceSeen, "marked with its age")
+        #expect(state.next.map(\.name) == ["Here and Now", "All Things Considered"])
+        #expect(state.now.song == nil, "a stale source's song is not current")
+
+        // Without a day schedule, a stale source's program without an end cannot be vouched for.
+        var endless = StationInputs(spec: spec())
+        endless.apply(source: 1, .ok(SourceSnapshot(program: ProgramSlot(name: "Open End", start: now.addingTimeInterval(-60))),
+                                     schedule: nil, at: sourceSeen))
+        #expect(StationMerger().merge(spec(), endless, now: now, previous: nil).now.program == nil)
+        // A fresh source with the same program still shows it.
+        endless.apply(source: 1, .ok(SourceSnapshot(program: ProgramSlot(name: "Open End", start: now.addingTimeInterval(-60))),
+                                     schedule: nil, at: now))
+        #expect(StationMerger().merge(spec(), endless, now: now, previous: nil).now.program?.name == "Open End")
+    }
+
     @Test("a down stream is off the air and its title is not current")
     func downStream() {
         var input = inputs(stream: Track(title: "Before"), triton: nil)
