@@ -58,6 +58,11 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     private var sustained: SustainedRate?
     /// What the stream said before it was confirmed: told right after `up`, or never.
     private var held: (metadata: StreamEvent?, degraded: StreamEvent?) = (nil, nil)
+    /// What the body is (audio, or a web page pasted where the stream URL belongs), decided
+    /// from its first audio bytes; nothing is up before it is audio.
+    private var content = StreamContentSniffer.Verdict.undecided
+    private var sniffed: [UInt8] = []
+    private var contentType: String?
 
     init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning, metadataHealth: MetadataHealth,
          clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
@@ -76,7 +81,10 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         let result = await engine.perform(request, handler: self)
         // The engine finished with the handler: its state is ours to read.
         outcome.result = result
-        if case .success = result, probe, outcome.receivedAudio, !confirmed {
+        if case .success = result, outcome.refusal == nil, !outcome.isPlaylist, content == .undecided {
+            decideContent(complete: true)  // a short body: all there is
+        }
+        if case .success = result, probe, outcome.receivedAudio, !confirmed, case .audio = content {
             confirm(at: clock())  // a probe read a whole (short) body of audio: that is its answer
         }
         return outcome
@@ -97,6 +105,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             return
         }
         streamName = icy.name
+        contentType = icy.contentType
         var unusableMetaint = icy.metaintError
         switch spec.format == .auto ? (icy.isOgg ? .ogg : .icy) : spec.format {
         case .ogg:
@@ -133,25 +142,35 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         guard outcome.refusal == nil, !outcome.isPlaylist else { return false }
         outcome.receivedAudio = true
         let before = audioBytes
+        let sniffing = content == .undecided
         switch decoder {
         case .undecided, .plain:
             audioBytes += bytes.count
+            if sniffing { sniff(bytes) }
         case .icy(var demuxer):
             decoder = .plain  // release the enum's copy while mutating
-            let blocks = demuxer.feed(bytes) { audio in audioBytes += audio.count }
+            let blocks = demuxer.feed(bytes) { audio in
+                audioBytes += audio.count
+                if sniffing { sniff(audio) }
+            }
             decoder = .icy(demuxer)
             for block in blocks { handleICY(block) }
         case .ogg(var tracker):
             decoder = .plain
             audioBytes += bytes.count
+            if sniffing { sniff(bytes) }
             let events = tracker.feed(bytes)
             decoder = .ogg(tracker)
             for case .metadata(_, _, let track) in events { announce(track, raw: track.map { "\($0.artist ?? "")|\($0.title)" }, container: "ogg") }
         }
+        if sniffing {
+            decideContent(complete: false)
+            guard outcome.refusal == nil, !outcome.isPlaylist else { return false }
+        }
         measure(audioBytes - before)
         if probe {
             if case .plain = decoder, audioBytes >= tuning.probeAudioBytes { outcome.probeSatisfied = true }
-            if outcome.probeSatisfied {
+            if outcome.probeSatisfied, case .audio = content {
                 if !confirmed { confirm(at: clock()) }
                 return false
             }
@@ -159,9 +178,32 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             let now = clock()
             let sustainedNow = rate.add(audioBytes - before, at: now)
             sustained = rate
-            if sustainedNow { confirm(at: now) }
+            if sustainedNow, case .audio = content { confirm(at: now) }
         }
         return true
+    }
+
+    // MARK: Audio or not
+
+    /// Keeps the first audio bytes until the sniffer has decided.
+    private func sniff(_ bytes: UnsafeRawBufferPointer) {
+        let room = StreamContentSniffer.bytesNeeded - sniffed.count
+        if room > 0 { sniffed.append(contentsOf: bytes.prefix(room)) }
+    }
+
+    /// Decides what the body is: audio goes on; an HLS playlist is handed to the HLS watcher;
+    /// anything else ends the connection with an error that says what arrived.
+    private func decideContent(complete: Bool) {
+        content = StreamContentSniffer.classify(contentType: contentType, prefix: sniffed, complete: complete)
+        switch content {
+        case .undecided, .audio:
+            break
+        case .hlsPlaylist:
+            outcome.isPlaylist = true
+        case .notAudio(let what):
+            outcome.refusal = ErrorValue(kind: "not-audio", message: StreamContentSniffer.message(what), at: clock())
+        }
+        if content != .undecided { sniffed = [] }
     }
 
     // MARK: Titles and rate

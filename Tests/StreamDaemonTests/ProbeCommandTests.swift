@@ -115,4 +115,20 @@ struct ProbeKindsTests {
         #expect(down.status == 1)
         #expect(((try json(down.stdout)["stream"] as? [String: Any])?["error"] as? [String: Any])?["kind"] as? String == "connect")
     }
+
+    @Test("probe stream on a web page: down, exit 1, the reason says it is a web page")
+    func webPage() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/listen-live", .ok("<!doctype html><html><head><title>Listen Live</title></head><body>"
+                                         + String(repeating: "<p>Play Live Radio</p>", count: 40) + "</body></html>",
+                                         contentType: "text/html"))
+        let result = try await StreamdProcess.run(["probe", "stream", server.url("/listen-live")])
+        await server.shutdown()
+        #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+        let stream = try #require(try json(result.stdout)["stream"] as? [String: Any])
+        #expect(stream["status"] as? String == "down")
+        let error = try #require(stream["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "not-audio")
+        #expect(error["message"] as? String == "a web page (text/html), not an audio stream")
+    }
 }

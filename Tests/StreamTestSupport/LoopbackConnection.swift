@@ -125,7 +125,7 @@ final class ResponsePlayer: @unchecked Sendable {
         var left = audioBytes
         while left > 0 {
             let run = min(left, metaint - icySinceMeta)
-            out += [UInt8](repeating: 0x55, count: run)
+            out += [UInt8](repeating: 0xAA, count: run)  // binary, as audio is (0x55 would read as text)
             icySinceMeta += run
             left -= run
             if icySinceMeta == metaint {

@@ -9,7 +9,7 @@ import Testing
 private func tricklingStream() -> LoopbackRoute {
     var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK",
                               headers: [("Content-Type", "audio/mpeg"), ("icy-name", "Relay FM")],
-                              body: .fixed([UInt8](repeating: 0x55, count: 2000)))
+                              body: .fixed([UInt8](repeating: 0xAA, count: 2000)))  // binary, as audio is
     route.dribble = (1000, .seconds(3600))
     return route
 }

@@ -68,7 +68,7 @@ struct StreamWatcherTests {
     func stalled() async throws {
         let server = try await LoopbackServer.start()
         var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
-                                  body: .generated { _ in [UInt8](repeating: 0x55, count: 50) })
+                                  body: .generated { _ in [UInt8](repeating: 0xAA, count: 50) })
         route.dribble = (50, .milliseconds(200))  // 250 B/s, under the 1000 B/s limit
         server.route("/slow", route)
         try await withSupervisor([streamStation(server.url("/slow"))]) { _, store in
