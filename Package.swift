@@ -53,6 +53,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Tests only: the test kit launches processes (streamd, Icecast, ffmpeg, curl,
+        // Chromium, tmux) with swift-subprocess.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -98,7 +101,10 @@ let package = Package(
         ),
         .target(
             name: "StreamTestSupport",
-            dependencies: ["StreamFormats"] + nio + [.product(name: "NIOFoundationCompat", package: "swift-nio")],
+            dependencies: ["StreamFormats", locks] + nio + [
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             path: "Tests/StreamTestSupport"
         ),
         .executableTarget(

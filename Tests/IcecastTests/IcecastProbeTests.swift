@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 
 /// Probe mode against a real Icecast: a new listener first gets a burst (64 KiB, about 3 to

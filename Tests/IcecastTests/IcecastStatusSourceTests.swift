@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 
 /// The `icecast` now-playing source (`/status-json.xsl`) against a real Icecast 2.4.4,
@@ -140,7 +141,7 @@ struct IcecastStatusSourceTests {
             var attempts: [String] = []
             for attempt in 1...5 where !sawParseError {
                 let mark = streamd.events.mark
-                try ice.launch()
+                try await ice.launch()
                 var invalidBodies = 0
                 var validBody = false
                 do {

@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 
 /// Titles from a real Icecast 2.4.4, fed by ffmpeg and changed through the admin API, as the

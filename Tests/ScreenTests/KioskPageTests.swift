@@ -12,11 +12,11 @@ struct KioskPageTests {
     static func dumpDOM(_ url: String) async throws -> String {
         let profile = "\(NSTemporaryDirectory())streamd-dumpdom-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: profile) }
-        let result = try await Tool.run(try Chromium.executable,
-                                        ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                         "--user-data-dir=\(profile)", "--dump-dom", url],
-                                        environment: ["LANG": "C.UTF-8"], timeout: 30)
-        guard result.status == 0 else { throw HarnessError("chromium --dump-dom \(url) exited \(result.status): \(result.stderr.suffix(800))") }
+        let result = try await runTool(try Chromium.executable,
+                                       ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                        "--user-data-dir=\(profile)", "--dump-dom", url],
+                                       extraEnvironment: ["LANG": "C.UTF-8"], timeout: .seconds(30))
+        guard result.status == 0 else { throw TestFailure("chromium --dump-dom \(url) exited \(result.status): \(result.stderr.suffix(800))") }
         return result.stdout
     }
 
@@ -30,9 +30,9 @@ struct KioskPageTests {
     @Test("/screen on the Unix socket: one self-contained page, no external assets")
     func selfContained() async throws {
         try await StudioDaemon.with(title: "Nils Frahm - Says") { studio in
-            let answer = await UnixSocketHTTP.get(studio.socket, "/screen")
+            let answer = try await SocketHTTP.request(studio.socket, "GET", "/screen")
             #expect(answer.status == 200)
-            let html = answer.body
+            let html = answer.text
             for id in ["station", "onair", "clock", "program", "progress", "elapsed", "remaining", "song", "next", "others", "alerts", "status"] {
                 #expect(html.contains(#"id="\#(id)""#), "element #\(id)")
             }

@@ -121,7 +121,7 @@ struct TerminalScreenTests {
             throw error
         }
 
-        let result = try await Tool.run(StreamdProcess.binary.path, ["screen", "--socket", missing])
+        let result = try await StreamdProcess.run(["screen", "--socket", missing])
         #expect(result.status == 64)
         #expect(result.stderr.contains("standard output is not a terminal"), "\(result.stderr)")
     }

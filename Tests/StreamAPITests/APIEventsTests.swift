@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 @testable import StreamAPI
 @testable import StreamState
@@ -15,13 +16,13 @@ struct APIEventsTests {
     @Test("GET /v1/events: retry, a snapshot of the document, then one station event per change")
     func snapshotThenStation() async throws {
         try await withAPIServer { api in
-            let stream = SSECollector(engine: api.engine, socketPath: api.socketPath)
-            defer { stream.cancel() }
+            let stream = try SSESubscriber(socket: api.socketPath)
+            defer { stream.close() }
             #expect(await stream.wait { $0.contains { $0.event == "snapshot" } })
             #expect(stream.status == 200)
             #expect(stream.frames.first?.retry == "2000")
             let snapshot = try #require(stream.events.first)
-            #expect(snapshot.id == "1842")
+            #expect(snapshot.id == 1842)
             let document = try StateDocument.makeDecoder().decode(StateDocument.self, from: Data((snapshot.data ?? "").utf8))
             #expect(document == StateDocument.apiSample())
             #expect(api.hub.subscriberCount == 1)
@@ -30,7 +31,7 @@ struct APIEventsTests {
             api.hub.publish(next, changed: station)
             #expect(await stream.wait { $0.contains { $0.event == "station" } })
             let event = try #require(stream.events.last)
-            #expect(event.id == "1843")
+            #expect(event.id == 1843)
             #expect(event.event == "station")
             let decoded = try StateDocument.makeDecoder().decode(StationState.self, from: Data((event.data ?? "").utf8))
             #expect(decoded == station)
@@ -47,32 +48,32 @@ struct APIEventsTests {
                 api.hub.publish(next, changed: station)
                 document = next
             }
-            let header = SSECollector(engine: api.engine, socketPath: api.socketPath, headers: [("Last-Event-ID", "1843")])
-            defer { header.cancel() }
+            let header = try SSESubscriber(socket: api.socketPath, headers: [("Last-Event-ID", "1843")])
+            defer { header.close() }
             #expect(await header.wait { $0.filter { $0.event != nil }.count >= 2 })
             try await Task.sleep(for: .milliseconds(100))
-            #expect(header.events.map(\.id) == ["1844", "1845"])
+            #expect(header.events.map(\.id) == [1844, 1845])
             #expect(header.events.allSatisfy { $0.event == "station" })
 
-            let query = SSECollector(engine: api.engine, socketPath: api.socketPath, path: "/v1/events?lastEventId=1844")
-            defer { query.cancel() }
+            let query = try SSESubscriber(socket: api.socketPath, path: "/v1/events?lastEventId=1844")
+            defer { query.close() }
             #expect(await query.wait { !$0.filter { $0.event != nil }.isEmpty })
-            #expect(query.events.map(\.id) == ["1845"])
+            #expect(query.events.map(\.id) == [1845])
 
-            let old = SSECollector(engine: api.engine, socketPath: api.socketPath, headers: [("Last-Event-ID", "17")])
-            defer { old.cancel() }
+            let old = try SSESubscriber(socket: api.socketPath, headers: [("Last-Event-ID", "17")])
+            defer { old.close() }
             #expect(await old.wait { !$0.filter { $0.event != nil }.isEmpty })
             #expect(old.events.first?.event == "snapshot")
-            #expect(old.events.first?.id == "1845")
+            #expect(old.events.first?.id == 1845)
         }
     }
 
     @Test("a heartbeat comment on the configured interval; the curl binary sees retry, snapshot, heartbeat")
     func heartbeat() async throws {
         try await withAPIServer(limits: APILimits(heartbeatInterval: .milliseconds(200))) { api in
-            let stream = SSECollector(engine: api.engine, socketPath: api.socketPath)
-            defer { stream.cancel() }
-            #expect(await stream.wait { $0.filter { $0.comment == "heartbeat" }.count >= 2 })
+            let stream = try SSESubscriber(socket: api.socketPath)
+            defer { stream.close() }
+            #expect(await stream.waitForFrames { $0.filter { $0.comment == "heartbeat" }.count >= 2 })
 
             let curl = try await api.curl(["-N", "http://streamd/v1/events"].map { $0 }, timeout: 1)
             #expect(curl.status == 200)
@@ -87,10 +88,10 @@ struct APIEventsTests {
         try await withAPIServer(limits: APILimits(sseBufferBytes: 64 << 10)) { api in
             var document = StateDocument.apiSample()
             api.hub.publish(document, changed: nil)
-            let reader = SSECollector(engine: api.engine, socketPath: api.socketPath)
-            defer { reader.cancel() }
+            let reader = try SSESubscriber(socket: api.socketPath)
+            defer { reader.close() }
             #expect(await reader.wait { $0.contains { $0.event == "snapshot" } })
-            let stuck = try RawSocketClient(path: api.socketPath, receiveBuffer: 4096)
+            let stuck = try UnixSocket(path: api.socketPath, receiveBuffer: 4096)
             #expect(await stuck.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n"))
             let attached = await apiWaitUntil { api.hub.subscriberCount == 2 }
             #expect(attached)
@@ -100,13 +101,13 @@ struct APIEventsTests {
                 let (next, station) = Self.changed(document, sequence: sequence, text: "\(sequence) \(filler)")
                 api.hub.publish(next, changed: station)
                 document = next
-                let id = String(sequence)
+                let id = sequence
                 #expect(await reader.wait { $0.last?.id == id }, "the reading subscriber fell behind at \(sequence)")
             }
             #expect(await apiWaitUntil { api.hub.subscriberCount == 1 })
             #expect(reader.events.filter { $0.event == "station" }.count == 100)
             #expect(!reader.ended)
-            let (_, closed) = await stuck.readToEnd(timeout: 15)
+            let (_, closed) = await stuck.readAll(timeout: 15)
             #expect(closed, "the dropped subscriber's connection is closed")
             let metrics = try await api.request("/metrics").text
             #expect(metrics.contains("streamd_sse_dropped_total 1\n"))

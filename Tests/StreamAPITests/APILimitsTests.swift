@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 @testable import StreamAPI
 
@@ -7,9 +8,9 @@ struct APILimitsTests {
     @Test("garbage: 400 with an error body, the connection closed, the server still serves")
     func garbage() async throws {
         try await withAPIServer { api in
-            let client = try RawSocketClient(path: api.socketPath)
+            let client = try UnixSocket(path: api.socketPath)
             await client.send("\u{01}\u{02}GARBAGE / nonsense\r\n\r\n")
-            let (text, closed) = await client.readToEnd()
+            let (text, closed) = await client.readAll()
             #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
             #expect(text.contains(#"{"error":{"code":"bad-request","#))
             #expect(closed)
@@ -20,10 +21,10 @@ struct APILimitsTests {
     @Test("a 1 MB header: 431 and closed; the server still serves")
     func hugeHead() async throws {
         try await withAPIServer { api in
-            let client = try RawSocketClient(path: api.socketPath)
+            let client = try UnixSocket(path: api.socketPath)
             let big = String(repeating: "a", count: 1 << 20)
             await client.send("GET /v1/state HTTP/1.1\r\nHost: streamd\r\nX-Big: \(big)\r\n\r\n")
-            let (text, closed) = await client.readToEnd()
+            let (text, closed) = await client.readAll()
             #expect(closed)
             #expect(text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
             #expect(text.contains(#""code":"head-too-large""#))
@@ -34,9 +35,9 @@ struct APILimitsTests {
     @Test("a 1 MB request line counts against the head limit too")
     func hugeTarget() async throws {
         try await withAPIServer { api in
-            let client = try RawSocketClient(path: api.socketPath)
+            let client = try UnixSocket(path: api.socketPath)
             await client.send("GET /v1/state?\(String(repeating: "q", count: 1 << 20)) HTTP/1.1\r\nHost: streamd\r\n\r\n")
-            let (text, closed) = await client.readToEnd()
+            let (text, closed) = await client.readAll()
             #expect(closed)
             #expect(text.hasPrefix("HTTP/1.1 431 "))
         }
@@ -45,15 +46,15 @@ struct APILimitsTests {
     @Test("a body over the limit: 413 and closed")
     func hugeBody() async throws {
         try await withAPIServer(limits: APILimits(maxBodyBytes: 1024)) { api in
-            let declared = try RawSocketClient(path: api.socketPath)
+            let declared = try UnixSocket(path: api.socketPath)
             await declared.send("POST /v1/reload HTTP/1.1\r\nHost: streamd\r\nContent-Length: 100000\r\n\r\n")
-            let (text, closed) = await declared.readToEnd()
+            let (text, closed) = await declared.readAll()
             #expect(text.hasPrefix("HTTP/1.1 413 Payload Too Large\r\n"))
             #expect(text.contains(#""code":"too-large""#))
             #expect(closed)
-            let chunked = try RawSocketClient(path: api.socketPath)
+            let chunked = try UnixSocket(path: api.socketPath)
             await chunked.send("POST /v1/reload HTTP/1.1\r\nHost: streamd\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n\(String(repeating: "b", count: 2048))\r\n")
-            #expect(await chunked.readToEnd().text.hasPrefix("HTTP/1.1 413 "))
+            #expect(await chunked.readAll().text.hasPrefix("HTTP/1.1 413 "))
             #expect(await api.backend.reloads == 0)
         }
     }
@@ -75,13 +76,13 @@ struct APILimitsTests {
     @Test("over the connection limit: 503 with an error body, then closed")
     func connectionLimit() async throws {
         try await withAPIServer(limits: APILimits(maxConnections: 2)) { api in
-            let first = try RawSocketClient(path: api.socketPath)
-            let second = try RawSocketClient(path: api.socketPath)
+            let first = try UnixSocket(path: api.socketPath)
+            let second = try UnixSocket(path: api.socketPath)
             await first.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
             await second.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
             #expect(await apiWaitUntil { api.hub.subscriberCount == 2 })
-            let third = try RawSocketClient(path: api.socketPath)
-            let (text, closed) = await third.readToEnd()
+            let third = try UnixSocket(path: api.socketPath)
+            let (text, closed) = await third.readAll()
             #expect(text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
             #expect(text.contains(#""code":"unavailable""#))
             #expect(closed)
@@ -92,12 +93,12 @@ struct APILimitsTests {
     @Test("an idle connection is closed after the idle timeout; an event stream is not")
     func idleTimeout() async throws {
         try await withAPIServer(limits: APILimits(idleTimeout: .milliseconds(300), heartbeatInterval: .seconds(60))) { api in
-            let idle = try RawSocketClient(path: api.socketPath)
-            let stream = SSECollector(engine: api.engine, socketPath: api.socketPath)
-            defer { stream.cancel() }
+            let idle = try UnixSocket(path: api.socketPath)
+            let stream = try SSESubscriber(socket: api.socketPath)
+            defer { stream.close() }
             // 300 ms idle limit; the wait is generous for a loaded machine (a connection the
             // server never closes would hit it)
-            let (_, closed) = await idle.readToEnd(timeout: 15)
+            let (_, closed) = await idle.readAll(timeout: 15)
             #expect(closed)
             try await Task.sleep(for: .milliseconds(500))
             #expect(!stream.ended)
@@ -108,9 +109,9 @@ struct APILimitsTests {
     @Test("keep-alive: several requests on one connection")
     func keepAlive() async throws {
         try await withAPIServer { api in
-            let client = try RawSocketClient(path: api.socketPath)
+            let client = try UnixSocket(path: api.socketPath)
             await client.send("GET /v1/stations HTTP/1.1\r\nHost: streamd\r\n\r\nGET /v1/health HTTP/1.1\r\nHost: streamd\r\nConnection: close\r\n\r\n")
-            let (text, closed) = await client.readToEnd()
+            let (text, closed) = await client.readAll()
             #expect(text.components(separatedBy: "HTTP/1.1 200 OK\r\n").count == 3)
             #expect(closed)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 @testable import StreamAPI
 import StreamHTTP
@@ -92,7 +93,7 @@ struct APIListenerTests {
             #expect(screen.status == 200)
             #expect(screen.headers["content-type"] == "text/html; charset=utf-8")
             for path in ["/v1/reload", "/v1/refresh"] {
-                let post = try await runCurl(["-X", "POST", "http://127.0.0.1:\(port)\(path)"])
+                let post = try await Curl.run(["-X", "POST", "http://127.0.0.1:\(port)\(path)"])
                 #expect(post.status == 403)
                 #expect(post.body.contains(#""code":"forbidden""#))
                 #expect(post.body.contains("Unix socket only"))
@@ -111,7 +112,7 @@ struct APIListenerTests {
         let backend = TestBackend()
         let server = try await APIServer.start(listeners: [.inherited(fd: fd)], backend: backend, hub: EventHub(),
                                                logger: apiQuietLogger)
-        let reload = try await runCurl(["--unix-socket", path, "-X", "POST", "http://streamd/v1/reload"])
+        let reload = try await Curl.run(["--unix-socket", path, "-X", "POST", "http://streamd/v1/reload"])
         #expect(reload.status == 200)
         #expect(await backend.reloads == 1)
         await server.shutdown()
@@ -122,7 +123,7 @@ struct APIListenerTests {
 /// daemon); returns the descriptor.
 func bindTestUnixSocket(_ path: String, listening: Bool) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw APITestFailure("socket failed") }
+    guard fd >= 0 else { throw TestFailure("socket failed") }
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -131,7 +132,7 @@ func bindTestUnixSocket(_ path: String, listening: Bool) throws -> Int32 {
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
-    guard bound == 0 else { throw APITestFailure("bind \(path): \(String(cString: strerror(errno)))") }
+    guard bound == 0 else { throw TestFailure("bind \(path): \(String(cString: strerror(errno)))") }
     if listening { listen(fd, 16) }
     return fd
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 @testable import StreamAPI
 @testable import StreamState
@@ -33,9 +34,9 @@ struct APIRoutesTests {
             #expect(moved.status == 200)
             #expect(moved.headers["etag"] == "\"1843\"")
             // On the wire: a 304 carries no body framing at all.
-            let raw = try RawSocketClient(path: api.socketPath)
+            let raw = try UnixSocket(path: api.socketPath)
             await raw.send("GET /v1/state HTTP/1.1\r\nHost: streamd\r\nIf-None-Match: W/\"1843\"\r\nConnection: close\r\n\r\n")
-            let wire = await raw.readToEnd().text.lowercased()
+            let wire = await raw.readAll().text.lowercased()
             #expect(wire.hasPrefix("http/1.1 304 not modified\r\n"))
             #expect(!wire.contains("transfer-encoding") && wire.hasSuffix("\r\n\r\n"))
         }

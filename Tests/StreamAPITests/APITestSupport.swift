@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Logging
 import Testing
 @testable import StreamAPI
@@ -80,13 +81,8 @@ let apiQuietLogger = Logger(label: "streamd.test.api") { _ in SwiftLogNoOpLogHan
 /// A temporary directory with a short path (Unix socket paths are limited to 107 bytes).
 func makeAPISocketDirectory() throws -> String {
     var template = Array("/tmp/streamd-api-XXXXXX".utf8CString)
-    guard let made = mkdtemp(&template) else { throw APITestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
+    guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))") }
     return String(cString: made)
-}
-
-struct APITestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A running API server on a Unix socket in a fresh directory, an engine to talk to it, and
@@ -107,13 +103,13 @@ struct APIFixture {
 
     /// Runs the curl binary against the socket.
     func curl(_ arguments: [String], timeout: Int = 10) async throws -> CurlResult {
-        try await runCurl(["--unix-socket", socketPath] + arguments, timeout: timeout)
+        try await Curl.run(["--unix-socket", socketPath] + arguments, timeout: timeout)
     }
 
     /// The body of a JSON response as a dictionary.
     func json(_ response: HTTPResponse) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(response.body))
-        guard let dictionary = object as? [String: Any] else { throw APITestFailure("not a JSON object: \(response.text)") }
+        guard let dictionary = object as? [String: Any] else { throw TestFailure("not a JSON object: \(response.text)") }
         return dictionary
     }
 }

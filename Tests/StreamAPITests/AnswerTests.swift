@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 import Testing
 @testable import StreamAPI
 @testable import StreamState

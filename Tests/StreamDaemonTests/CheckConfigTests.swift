@@ -135,7 +135,7 @@ struct CheckConfigTests {
     @Test("streamd run refuses an invalid file with the same lines and exit 78")
     func runRefuses() async throws {
         try await withFile(Self.bad) { path in
-            let result = try await runStreamd(["run", "--config", path], timeout: 20)
+            let result = try await runStreamd(["run", "--config", path], timeout: .seconds(20))
             #expect(result.status == 78, "exit \(result.status): \(result.stderr)")
             #expect(result.stderr.contains("\(path):12: station[0].stream[0].intervall: "), "\(result.stderr)")
         }

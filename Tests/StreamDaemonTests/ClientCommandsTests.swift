@@ -164,7 +164,7 @@ struct ClientCommandsTests {
         ["now"], ["now", "--json"], ["next"], ["stations"], ["status"], ["watch"], ["watch", "--json"],
     ])
     func noDaemon(_ command: [String]) async throws {
-        let result = try await runStreamd(command + ["--socket", "/tmp/nonexistent.sock"], timeout: 20)
+        let result = try await runStreamd(command + ["--socket", "/tmp/nonexistent.sock"], timeout: .seconds(20))
         #expect(result.status == 69, "\(command): exit \(result.status); stderr: \(result.stderr)")
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(lines.count == 1, "\(command): one line expected on stderr, got:\n\(result.stderr)")

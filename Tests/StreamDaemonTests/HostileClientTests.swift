@@ -35,15 +35,15 @@ struct HostileClientTests {
             let socket = daemon.socketPath
             let paths = ["/v1/now", "/v1/state", "/v1/stations", "/v1/stations/\(station.id)", "/v1/next", "/v1/health", "/metrics"]
             // 200 clients, each on a thread of its own, all connected before any sends.
-            let results = try await offPool { () -> [Result<Int, E2EFailure>] in
-                let results = Locked<[Result<Int, E2EFailure>]>([])
+            let results = try await onOwnThread("test.socket") { () -> [Result<Int, TestFailure>] in
+                let results = Locked<[Result<Int, TestFailure>]>([])
                 let group = DispatchGroup()
                 let gate = DispatchSemaphore(value: 0)
                 for i in 0..<200 {
                     group.enter()
                     let thread = Thread {
                         defer { group.leave() }
-                        let outcome: Result<Int, E2EFailure>
+                        let outcome: Result<Int, TestFailure>
                         do {
                             let connection = try UnixSocket(path: socket)
                             gate.wait()
@@ -54,10 +54,10 @@ struct HostileClientTests {
                             if let answer = SocketHTTP.parse(bytes) {
                                 outcome = .success(answer.status)
                             } else {
-                                outcome = .failure(E2EFailure("client \(i): no complete answer: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
+                                outcome = .failure(TestFailure("client \(i): no complete answer: \(String(decoding: bytes.prefix(200), as: UTF8.self))"))
                             }
                         } catch {
-                            outcome = .failure(E2EFailure("client \(i): \(error)"))
+                            outcome = .failure(TestFailure("client \(i): \(error)"))
                         }
                         results.withLock { $0.append(outcome) }
                     }
@@ -83,7 +83,7 @@ struct HostileClientTests {
     @Test("a client that sends garbage gets 400 and the daemon keeps serving")
     func garbage() async throws {
         try await withSettledDaemon { daemon, _ in
-            let answer = try await offPool { () -> (bytes: [UInt8], closed: Bool) in
+            let answer = try await onOwnThread("test.socket") { () -> (bytes: [UInt8], closed: Bool) in
                 let connection = try UnixSocket(path: daemon.socketPath)
                 _ = connection.sendAll([0x00, 0x01, 0xFF, 0xFE] + Array("garbage \u{7}\u{1b}[31m not http at all\r\n\r\n".utf8))
                 return connection.readToEnd(timeout: 5)
@@ -95,7 +95,7 @@ struct HostileClientTests {
                 #expect((try? parsed.object())?["error"] != nil, "a JSON error body: \(parsed.text)")
             }
             // A bad request target too.
-            let badTarget = try await offPool { () -> String in
+            let badTarget = try await onOwnThread("test.socket") { () -> String in
                 let connection = try UnixSocket(path: daemon.socketPath)
                 _ = connection.sendAll(Array("GET no-slash HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
                 return String(decoding: connection.readToEnd(timeout: 5).bytes, as: UTF8.self)
@@ -108,7 +108,7 @@ struct HostileClientTests {
     @Test("a 1 MB header gets 431 (or a close) and the daemon keeps serving")
     func hugeHeader() async throws {
         try await withSettledDaemon { daemon, _ in
-            let (text, closed) = try await offPool { () -> (String, Bool) in
+            let (text, closed) = try await onOwnThread("test.socket") { () -> (String, Bool) in
                 let connection = try UnixSocket(path: daemon.socketPath)
                 let head = "GET /v1/now HTTP/1.1\r\nHost: streamd\r\nX-Huge: " + String(repeating: "a", count: 1 << 20) + "\r\n\r\n"
                 _ = connection.sendAll(Array(head.utf8))  // the daemon may close before all of it is sent
@@ -118,7 +118,7 @@ struct HostileClientTests {
             #expect(closed, "the connection must be closed after an oversized head")
             #expect(text.isEmpty || text.hasPrefix("HTTP/1.1 431"), "an oversized head gets 431 or a close, got: \(text.prefix(200))")
             // Also many header lines of normal size adding up to too much.
-            let (many, _) = try await offPool { () -> (String, Bool) in
+            let (many, _) = try await onOwnThread("test.socket") { () -> (String, Bool) in
                 let connection = try UnixSocket(path: daemon.socketPath)
                 var head = "GET /v1/now HTTP/1.1\r\nHost: streamd\r\n"
                 for i in 0..<2000 { head += "X-Line-\(i): \(String(repeating: "b", count: 40))\r\n" }
@@ -175,7 +175,7 @@ struct HostileClientTests {
             #expect((dropped ?? 0) >= 1, "the stuck subscriber was not dropped: \(lines.filter { $0.contains("sse") })")
             let subscribers = lines.first { $0.hasPrefix("streamd_sse_subscribers ") }?.split(separator: " ").last.flatMap { Double($0) }
             #expect(subscribers == 1, "one subscriber left (the reader): \(lines.filter { $0.contains("sse") })")
-            let (_, stuckClosed) = try await offPool { stuck.readToEnd(timeout: 5) }
+            let (_, stuckClosed) = try await onOwnThread("test.socket") { stuck.readToEnd(timeout: 5) }
             #expect(stuckClosed, "the dropped subscriber's connection is closed")
         }
     }

@@ -86,7 +86,7 @@ struct LifecycleTests {
                 }
             } catch {
                 await daemon.terminate()
-                throw E2EFailure("\(error)\n--- streamd stderr ---\n\(daemon.stderr.suffix(3000))")
+                throw TestFailure("\(error)\n--- streamd stderr ---\n\(daemon.stderr.suffix(3000))")
             }
             await daemon.terminate()
         }

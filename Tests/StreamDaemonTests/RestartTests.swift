@@ -162,10 +162,10 @@ struct RestartTests {
             let files = copies.files().sorted().map { copies.directory + "/" + $0 }
             #expect(files.count == sequences.count)
             if !files.isEmpty {
-                let result = try await runTool("/usr/bin/env", ["python3", Repo.path("scripts/validate-state.py"),
-                                                                Repo.path("docs/state.schema.json")] + files)
+                let result = try await runTool("/usr/bin/env", ["python3", Fixture.path("scripts/validate-state.py"),
+                                                                Fixture.path("docs/state.schema.json")] + files)
                 if result.stderr.contains("jsonschema") {
-                    throw E2EFailure("the schema check needs python3 with 'jsonschema' (apt-get install python3-jsonschema; make test installs it): \(result.stderr)")
+                    throw TestFailure("the schema check needs python3 with 'jsonschema' (apt-get install python3-jsonschema; make test installs it): \(result.stderr)")
                 }
                 #expect(result.status == 0, "a state file left by kill -9 is not valid against the schema:\n\(result.stdout)\(result.stderr)")
             }
@@ -258,10 +258,10 @@ final class WriteTrap: Sendable {
 
     init(directory: String, pid: Int32, ignoring: Set<String>) throws {
         let fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { throw E2EFailure("inotify_init1: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw TestFailure("inotify_init1: \(String(cString: strerror(errno)))") }
         guard inotify_add_watch(fd, directory, UInt32(IN_CREATE | IN_MODIFY)) >= 0 else {
             close(fd)
-            throw E2EFailure("inotify_add_watch \(directory): \(String(cString: strerror(errno)))")
+            throw TestFailure("inotify_add_watch \(directory): \(String(cString: strerror(errno)))")
         }
         let stopped = self.stopped
         Thread {

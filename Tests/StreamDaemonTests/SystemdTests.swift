@@ -1,26 +1,20 @@
 import Foundation
 import StreamTestSupport
-import Synchronization
 import Testing
 
-/// A `streamd run` process for the systemd tests, with its own temp directory.
-private final class ServiceProcess: Sendable {
-    let directory: String
-    let socket: String
-    let process: Process
-    let stderrPath: String
-    private let exit = ExitBox()
+/// A `streamd run` for the systemd tests: the one daemon harness (``DaemonProcess``) with the
+/// systemd environment a test gives it, optionally started through a launcher
+/// (`systemd-socket-activate`), not waited for (the tests wait for READY=1 themselves).
+private struct ServiceProcess: Sendable {
+    let daemon: DaemonProcess
 
-    init(streamURL: String, environment: [String: String], command: [String]? = nil, socketOverride: String? = nil,
-         extraConfig: String = "") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamd-systemd-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        socket = socketOverride ?? directory + "/streamd.sock"
-        stderrPath = directory + "/stderr.log"
-        let config = """
+    static func start(streamURL: String, environment: [String: String], command: [String] = [], socketOverride: String? = nil,
+                      extraConfig: String = "") async throws -> ServiceProcess {
+        let sandbox = try DaemonSandbox()
+        try sandbox.writeConfig("""
             [daemon]
-            socket = "\(directory)/streamd.sock"
-            state_file = "\(directory)/state.json"
+            socket = "\(sandbox.socketPath)"
+            state_file = "\(sandbox.stateFilePath)"
             live = "test-fm"
 
             [[station]]
@@ -32,64 +26,28 @@ private final class ServiceProcess: Sendable {
               id = "main"
               url = "\(streamURL)"
             \(extraConfig)
-            """
-        try config.write(toFile: directory + "/streamd.toml", atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process = Process()
-        let args = ["run", "--config", directory + "/streamd.toml"]
-        if let command {
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst()) + [StreamdProcess.binary.path] + args
-        } else {
-            process.executableURL = StreamdProcess.binary
-            process.arguments = args
-        }
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NOTIFY_SOCKET")
-        env.removeValue(forKey: "JOURNAL_STREAM")
-        process.environment = env.merging(environment) { $1 }
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        process.standardOutput = FileHandle.nullDevice
-        let exit = self.exit
-        process.terminationHandler = { p in exit.status.withLock { $0 = p.terminationStatus } }
-        guard FileManager.default.isExecutableFile(atPath: StreamdProcess.binary.path) else {
-            throw StreamdProcess.Missing(path: StreamdProcess.binary.path)
-        }
-        try process.run()
+            """)
+        let daemon = try await DaemonProcess.start(sandbox, socket: socketOverride, environment: environment,
+                                                   launcher: command, waitReady: false)
+        return ServiceProcess(daemon: daemon)
     }
 
-    var exitStatus: Int32? { exit.status.withLock { $0 } }
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
-
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
-
-    /// Waits for the process to exit; nil if it did not within `timeout`.
-    func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let status = exitStatus { return status }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
-    }
+    var directory: String { daemon.sandbox.directory }
+    var socket: String { daemon.socketPath }
+    var stderr: String { daemon.stderr }
+    func signal(_ number: Int32) { daemon.signal(number) }
+    func waitForExit(timeout: Duration) async -> Int32? { await daemon.waitForExit(timeout: timeout) }
 
     func stop() async {
-        if process.isRunning {
-            signal(SIGTERM)
-            if await waitForExit(timeout: .seconds(5)) == nil { signal(SIGKILL) }
-        }
-        try? FileManager.default.removeItem(atPath: directory)
+        _ = await daemon.stop()
+        daemon.sandbox.cleanup()
     }
-}
-
-private final class ExitBox: Sendable {
-    let status = Mutex<Int32?>(nil)
 }
 
 /// GET over the daemon's socket (status 0 when nothing answers).
 private func socketGET(_ socket: String, _ path: String) async throws -> (status: Int, body: String) {
-    let answer = await UnixSocketHTTP.get(socket, path)
-    return (answer.status, answer.body)
+    guard let answer = try? await SocketHTTP.request(socket, "GET", path, timeout: 10) else { return (0, "") }
+    return (answer.status, answer.text)
 }
 
 @Suite("systemd: notification, watchdog, socket activation", .serialized, .timeLimit(.minutes(2)))
@@ -100,7 +58,7 @@ struct SystemdTests {
         server.route("/live", .icyStream(metaint: 1000))
         server.setTitle("Notify - Test", for: "/live")
         let receiver = try NotifyReceiver()
-        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: [
+        let daemon = try await ServiceProcess.start(streamURL: server.url("/live"), environment: [
             "NOTIFY_SOCKET": receiver.address, "WATCHDOG_USEC": "1000000", "STREAMD_TEST_HOOKS": "1",
             "STREAMD_TEST_HANG_SECONDS": "3",
         ])
@@ -161,7 +119,7 @@ struct SystemdTests {
         let server = try await LoopbackServer.start()
         server.route("/live", .icyStream(metaint: 1000))
         let receiver = try NotifyReceiver(abstract: true)
-        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: ["NOTIFY_SOCKET": receiver.address])
+        let daemon = try await ServiceProcess.start(streamURL: server.url("/live"), environment: ["NOTIFY_SOCKET": receiver.address])
         defer { receiver.stop() }
         do {
             try await receiver.wait(for: "READY=1 on an abstract socket") { $0.contains("READY=1") }
@@ -182,7 +140,7 @@ struct SystemdTests {
         let server = try await LoopbackServer.start()
         server.route("/live", .icyStream(metaint: 1000))
         let activated = FileManager.default.temporaryDirectory.appendingPathComponent("activated-\(UUID().uuidString.prefix(8)).sock").path
-        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: [:],
+        let daemon = try await ServiceProcess.start(streamURL: server.url("/live"), environment: [:],
                                         command: [tool, "-l", activated, "--fdname=streamd", "--"], socketOverride: activated)
         do {
             // systemd-socket-activate starts streamd on the first connection.
@@ -212,7 +170,7 @@ struct SystemdTests {
         server.route("/live", .icyStream(metaint: 1000))
         server.route("/api/spins", .status(500, "boom"))
         let token = "SECRET-TOKEN-4f9a"
-        let daemon = try ServiceProcess(streamURL: server.url("/live"), environment: ["JOURNAL_STREAM": "8:12345"], extraConfig: """
+        let daemon = try await ServiceProcess.start(streamURL: server.url("/live"), environment: ["JOURNAL_STREAM": "8:12345"], extraConfig: """
 
               [[station.source]]
               kind = "spinitron"

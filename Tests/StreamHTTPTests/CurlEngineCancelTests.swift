@@ -9,7 +9,7 @@ private final class CountingHandler: HTTPStreamHandler, @unchecked Sendable {
     let heads = Atomic<Int>(0)
     let bytes = Atomic<Int>(0)
     let completions = Atomic<Int>(0)
-    let lastError = Mutex<HTTPError?>(nil)
+    let lastError = Locked<HTTPError?>(nil)
 
     func transferDidReceiveHead(_ head: HTTPResponseHead) { heads.add(1, ordering: .relaxed) }
 

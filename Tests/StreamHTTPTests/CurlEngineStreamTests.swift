@@ -1,6 +1,5 @@
 import Foundation
 import StreamTestSupport
-import Synchronization
 import Testing
 @testable import StreamHTTP
 
@@ -147,10 +146,10 @@ struct CurlEngineStreamTests {
 
 /// Records what a handler is told, for order checks.
 final class Recorder: HTTPStreamHandler {
-    let events = Mutex<[String]>([])
-    let bytes = Mutex(0)
+    let events = Locked<[String]>([])
+    let bytes = Locked(0)
     let stopAfter: Int
-    private let done = Mutex<(Result<HTTPTransferSummary, HTTPError>?, CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>?)>((nil, nil))
+    private let done = Locked<(Result<HTTPTransferSummary, HTTPError>?, CheckedContinuation<Result<HTTPTransferSummary, HTTPError>, Never>?)>((nil, nil))
 
     init(stopAfter: Int) { self.stopAfter = stopAfter }
 

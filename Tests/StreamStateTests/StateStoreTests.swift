@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+import StreamTestSupport
 import Testing
 @testable import StreamState
 @testable import StreamFormats
 
 /// Records what the store publishes.
 final class RecordingPublisher: StatePublisher {
-    let documents = Mutex<[StateDocument]>([])
+    let documents = Locked<[StateDocument]>([])
     func publish(_ document: StateDocument, changed: StationState?) {
         documents.withLock { $0.append(document) }
     }
@@ -14,7 +14,7 @@ final class RecordingPublisher: StatePublisher {
 
 /// A clock the test moves by hand.
 final class ManualClock: Sendable {
-    let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    let now = Locked(Date(timeIntervalSince1970: 1_800_000_000))
     func advance(_ seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
     var read: @Sendable () -> Date { { self.now.withLock { $0 } } }
 }

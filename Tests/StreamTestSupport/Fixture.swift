@@ -9,6 +9,11 @@ public enum Fixture {
         .deletingLastPathComponent()   // Tests
         .deletingLastPathComponent()
 
+    /// `relative` (e.g. `docs/state.schema.json`) under the package root.
+    public static func path(_ relative: String) -> String {
+        packageRoot.appendingPathComponent(relative).path
+    }
+
     /// The fixtures folder, `Tests/Fixtures`.
     public static let directory: URL = packageRoot.appendingPathComponent("Tests/Fixtures")
 

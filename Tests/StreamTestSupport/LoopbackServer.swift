@@ -1,6 +1,5 @@
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A scriptable HTTP server on 127.0.0.1 for tests: each path answers as its
 /// ``LoopbackRoute`` says, byte for byte (odd status lines, slow heads, dribbled or endless
@@ -9,7 +8,7 @@ public final class LoopbackServer: Sendable {
     /// The TCP port it listens on.
     public let port: Int
     private let channel: any Channel
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var routes: [String: @Sendable (RecordedRequest) -> LoopbackRoute] = [:]
@@ -130,5 +129,5 @@ public struct RecordedRequest: Sendable {
 
 /// Lets connections reach the server before `start` returns it.
 final class ServerBox: Sendable {
-    let server = Mutex<LoopbackServer?>(nil)
+    let server = Locked<LoopbackServer?>(nil)
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +9,8 @@ public final class NotifyReceiver: Sendable {
     /// The value to put in `NOTIFY_SOCKET` (`@name` for an abstract socket).
     public let address: String
     private let fd: Int32
-    private let received = Mutex<[(at: Date, message: String)]>([])
-    private let stopped = Mutex(false)
+    private let received = Locked<[(at: Date, message: String)]>([])
+    private let stopped = Locked(false)
 
     /// Binds a receiver; `abstract` uses the abstract namespace.
     public init(abstract: Bool = false) throws {

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import StreamTestSupport
 import NIOConcurrencyHelpers
-import Synchronization
 import Testing
 @testable import StreamHTTP
 @testable import StreamState
@@ -11,7 +10,7 @@ import StreamFormats
 
 /// A session driven by hand with the bytes of an ICY stream: what it reports, in order.
 private final class EventLog: Sendable {
-    let events = Mutex<[StreamEvent]>([])
+    let events = Locked<[StreamEvent]>([])
 }
 
 /// A clock the test moves.

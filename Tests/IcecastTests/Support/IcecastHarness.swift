@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,7 +44,6 @@ final class IcecastHarness: @unchecked Sendable {
     private let lock = NSLock()
     private var server: ChildProcess?
     private var sources: [String: ChildProcess] = [:]
-    private var launches = 0
 
     /// `http://127.0.0.1:PORT`.
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -55,27 +55,16 @@ final class IcecastHarness: @unchecked Sendable {
 
     static let installHint = "install the Debian packages icecast2 and ffmpeg (`apt-get install icecast2 ffmpeg`; `make test` does it through scripts/install-deps.sh)"
 
-    /// The path of `tool` on the PATH (or the usual system directories), else an error saying
-    /// what to install.
-    static func requireTool(_ tool: String) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"]
-        for directory in directories {
-            let candidate = directory + "/" + tool
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw HarnessError("\(tool) is not installed: \(installHint)")
-    }
 
     // MARK: Life cycle
 
     /// Prepares a server (configuration and directories) without starting it.
     static func prepare(utf8Mounts: [String] = ["/utf8.mp3"]) throws -> IcecastHarness {
-        let icecast = try requireTool("icecast2")
-        let ffmpeg = try requireTool("ffmpeg")
+        let icecast = try requireTool("icecast2", package: "icecast2")
+        let ffmpeg = try requireTool("ffmpeg", package: "ffmpeg")
         var template = Array("/tmp/streamd-icecast.XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw HarnessError("mkdtemp failed: errno \(errno)")
+            throw TestFailure("mkdtemp failed: errno \(errno)")
         }
         let directory = URL(fileURLWithPath: String(cString: made))
         let harness = IcecastHarness(port: try LoopbackTCP.freePort(), directory: directory, utf8Mounts: utf8Mounts,
@@ -93,7 +82,7 @@ final class IcecastHarness: @unchecked Sendable {
     static func start(utf8Mounts: [String] = ["/utf8.mp3"]) async throws -> IcecastHarness {
         let harness = try prepare(utf8Mounts: utf8Mounts)
         do {
-            try harness.launch()
+            try await harness.launch()
             try await harness.waitUntilReady()
             return harness
         } catch {
@@ -134,15 +123,15 @@ final class IcecastHarness: @unchecked Sendable {
         try fm.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         // The server drops to icecast2:icecast: it must reach the log directory and write there.
         guard chmod(directory.path, 0o755) == 0, chmod(logDirectory.path, 0o777) == 0 else {
-            throw HarnessError("chmod \(directory.path) failed: errno \(errno)")
+            throw TestFailure("chmod \(directory.path) failed: errno \(errno)")
         }
         var security = "<chroot>0</chroot>"
         if geteuid() == 0 {
             guard let user = getpwnam("icecast2"), let group = getgrnam("icecast") else {
-                throw HarnessError("user icecast2 / group icecast missing (they come with the icecast2 package): \(Self.installHint)")
+                throw TestFailure("user icecast2 / group icecast missing (they come with the icecast2 package): \(Self.installHint)")
             }
             guard chown(logDirectory.path, user.pointee.pw_uid, group.pointee.gr_gid) == 0 else {
-                throw HarnessError("chown \(logDirectory.path) to icecast2:icecast failed: errno \(errno)")
+                throw TestFailure("chown \(logDirectory.path) to icecast2:icecast failed: errno \(errno)")
             }
             security += "<changeowner><user>icecast2</user><group>icecast</group></changeowner>"
         }
@@ -199,10 +188,8 @@ final class IcecastHarness: @unchecked Sendable {
 
     /// Starts the server process (it answers about 0.3 s later; its status JSON is invalid for
     /// the first moments). The port stays the same across launches.
-    func launch() throws {
-        let count = lock.withLock { () -> Int in launches += 1; return launches }
-        let process = try ChildProcess(name: "icecast2", executable: icecastBinary, arguments: ["-c", configURL.path],
-                                       log: directory.appendingPathComponent("icecast-\(count).out"))
+    func launch() async throws {
+        let process = try await ChildProcess.start(icecastBinary, ["-c", configURL.path], name: "icecast2")
         lock.withLock { server = process }
     }
 
@@ -214,8 +201,8 @@ final class IcecastHarness: @unchecked Sendable {
         var last = "no answer"
         _ = try await eventually("Icecast on port \(port) to serve valid status JSON", timeout: timeout,
                                  detail: { last + "\n" + self.diagnostics() }) { () -> Bool? in
-            if let server = lock.withLock({ self.server }), let status = server.exited {
-                throw HarnessError("icecast2 exited with status \(status) at start:\n\(diagnostics())")
+            if let server = lock.withLock({ self.server }), let status = server.exitStatus {
+                throw TestFailure("icecast2 exited with status \(status) at start:\n\(diagnostics())")
             }
             guard let response = try? await rawStatus() else { return nil }
             last = "HTTP \(response.status): \(response.text.prefix(200))"
@@ -255,7 +242,7 @@ final class IcecastHarness: @unchecked Sendable {
     /// The mounts `status-json.xsl` lists (`source` absent, an object, or an array).
     func mounts() async throws -> [Mount] {
         let response = try await rawStatus()
-        guard response.status == 200 else { throw HarnessError("status-json.xsl answered HTTP \(response.status)") }
+        guard response.status == 200 else { throw TestFailure("status-json.xsl answered HTTP \(response.status)") }
         return try Self.parseMounts(response.body)
     }
 
@@ -263,7 +250,7 @@ final class IcecastHarness: @unchecked Sendable {
     static func parseMounts(_ body: [UInt8]) throws -> [Mount] {
         guard let json = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let stats = json["icestats"] as? [String: Any] else {
-            throw HarnessError("status-json.xsl has no icestats object")
+            throw TestFailure("status-json.xsl has no icestats object")
         }
         let entries: [[String: Any]]
         switch stats["source"] {
@@ -308,14 +295,13 @@ final class IcecastHarness: @unchecked Sendable {
             + codec + ["icecast://source:\(sourcePassword)@127.0.0.1:\(port)\(mount)"]
         await stopSourceProcess(mount)
         let name = "ffmpeg" + mount.replacingOccurrences(of: "/", with: "-")
-        let process = try ChildProcess(name: name, executable: ffmpegBinary, arguments: arguments,
-                                       log: directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).out"))
+        let process = try await ChildProcess.start(ffmpegBinary, arguments, name: name)
         lock.withLock { sources[mount] = process }
         do {
             try await eventually("the \(format.rawValue) source on \(mount) to be listed", timeout: .seconds(15),
                                  every: .milliseconds(100), detail: { "ffmpeg: \(process.output(lastBytes: 800))" }) { () -> Bool? in
-                if let status = process.exited {
-                    throw HarnessError("ffmpeg for \(mount) exited with status \(status): \(process.output(lastBytes: 1500))")
+                if let status = process.exitStatus {
+                    throw TestFailure("ffmpeg for \(mount) exited with status \(status): \(process.output(lastBytes: 1500))")
                 }
                 guard let mounts = try? await self.mounts() else { return nil }
                 return mounts.contains { $0.path == mount } ? true : nil
@@ -360,7 +346,7 @@ final class IcecastHarness: @unchecked Sendable {
             try LoopbackTCP.get(port: port, path: query, headers: [("Authorization", auth)], timeout: 5)
         }
         guard response.status == 200, response.text.contains("<return>1</return>") else {
-            throw HarnessError("admin metadata update of \(mount) to \(song.debugDescription) failed: HTTP \(response.status) \(response.text)")
+            throw TestFailure("admin metadata update of \(mount) to \(song.debugDescription) failed: HTTP \(response.status) \(response.text)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +36,7 @@ final class IcyWireReader: @unchecked Sendable {
         func fill(_ count: Int) throws {
             while buffer.count < count {
                 let got = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                guard got > 0 else { throw HarnessError(got == 0 ? "the server closed the stream" : "recv: errno \(errno)") }
+                guard got > 0 else { throw TestFailure(got == 0 ? "the server closed the stream" : "recv: errno \(errno)") }
                 buffer += chunk[0..<got]
             }
         }
@@ -45,7 +46,7 @@ final class IcyWireReader: @unchecked Sendable {
         buffer.removeSubrange(..<(end + 4))
         guard let line = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("icy-metaint:") }),
               let metaint = Int(line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)) else {
-            throw HarnessError("no icy-metaint in \(head)")
+            throw TestFailure("no icy-metaint in \(head)")
         }
         while true {
             try fill(metaint + 1)

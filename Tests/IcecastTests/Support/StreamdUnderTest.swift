@@ -1,67 +1,43 @@
 import Foundation
 import StreamTestSupport
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// The real `streamd run --config FILE` as a child process, read only through its Unix
-/// socket API (`curl --unix-socket`): requests, and a recorder of every Server-Sent Event.
-final class StreamdUnderTest: @unchecked Sendable {
-    let directory: URL
-    let socket: String
-    let stateFile: String
-    let config: URL
-    let daemon: ChildProcess
+/// The real `streamd run --config FILE` (the test kit's ``DaemonProcess``), read only through
+/// its Unix socket API: requests, and a recorder of every Server-Sent Event.
+final class StreamdUnderTest: Sendable {
+    let daemon: DaemonProcess
     let events: EventRecorder
-    let curl: String
+
+    var socket: String { daemon.socketPath }
+    var stateFile: String { daemon.sandbox.stateFilePath }
 
     /// Starts the daemon with `stations` (TOML `[[station]]` tables) and waits until its
     /// socket answers and the first snapshot arrived on the event stream.
     static func start(stations: String, logLevel: String = "info") async throws -> StreamdUnderTest {
-        let binary = StreamdProcess.binary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw HarnessError("streamd binary not found at \(binary): run `swift build` first (make test does)")
-        }
-        let curl: String
-        do { curl = try IcecastHarness.requireTool("curl") } catch {
-            throw HarnessError("curl is not installed: apt-get install curl (scripts/install-deps.sh does)")
-        }
-        var template = Array("/tmp/streamd-it.XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw HarnessError("mkdtemp failed: errno \(errno)")
-        }
-        let directory = URL(fileURLWithPath: String(cString: made))
-        let socket = directory.appendingPathComponent("streamd.sock").path
-        let stateFile = directory.appendingPathComponent("state.json").path
-        let config = directory.appendingPathComponent("streamd.toml")
-        let toml = """
+        let sandbox = try DaemonSandbox()
+        try sandbox.writeConfig("""
             [daemon]
-            socket = "\(socket)"
-            state_file = "\(stateFile)"
+            socket = "\(sandbox.socketPath)"
+            state_file = "\(sandbox.stateFilePath)"
             log_level = "\(logLevel)"
 
             \(stations)
-            """
-        try toml.write(to: config, atomically: true, encoding: .utf8)
-        let daemon: ChildProcess
+            """)
+        let daemon: DaemonProcess
         do {
-            daemon = try ChildProcess(name: "streamd", executable: binary, arguments: ["run", "--config", config.path],
-                                      log: directory.appendingPathComponent("streamd.log"))
+            daemon = try await DaemonProcess.start(sandbox)
         } catch {
-            try? FileManager.default.removeItem(at: directory)
+            sandbox.cleanup()
             throw error
         }
-        let recorder = EventRecorder()
-        let instance = StreamdUnderTest(directory: directory, socket: socket, stateFile: stateFile, config: config,
-                                        daemon: daemon, events: recorder, curl: curl)
         do {
-            try await instance.waitUntilServing()
-            try recorder.start(curl: curl, socket: socket, log: directory.appendingPathComponent("events.curl.log"))
+            let recorder = EventRecorder(try SSESubscriber(socket: daemon.socketPath))
+            let instance = StreamdUnderTest(daemon: daemon, events: recorder)
             try await eventually("the first event-stream snapshot", timeout: .seconds(10),
-                                 detail: { instance.daemon.output(lastBytes: 1500) }) { recorder.stationIDs.isEmpty ? nil : true }
+                                 detail: { daemon.output(lastBytes: 1500) }) { !recorder.stationIDs.isEmpty }
             return instance
         } catch {
-            await instance.stop()
+            await daemon.terminate()
+            sandbox.cleanup()
             throw error
         }
     }
@@ -79,35 +55,17 @@ final class StreamdUnderTest: @unchecked Sendable {
         }
     }
 
-    private init(directory: URL, socket: String, stateFile: String, config: URL, daemon: ChildProcess,
-                 events: EventRecorder, curl: String) {
-        self.directory = directory
-        self.socket = socket
-        self.stateFile = stateFile
-        self.config = config
+    private init(daemon: DaemonProcess, events: EventRecorder) {
         self.daemon = daemon
         self.events = events
-        self.curl = curl
-    }
-
-    private func waitUntilServing() async throws {
-        try await eventually("streamd to answer on \(socket)", timeout: .seconds(20), every: .milliseconds(100),
-                             detail: { self.daemon.output(lastBytes: 2000) }) { () -> Bool? in
-            if let status = daemon.exited {
-                throw HarnessError("streamd exited with status \(status) at start:\n\(daemon.output(lastBytes: 3000))")
-            }
-            guard FileManager.default.fileExists(atPath: socket) else { return nil }
-            let health = try? await request("GET", "/v1/health")
-            return health.map { $0.status > 0 } == true ? true : nil
-        }
     }
 
     /// SIGTERM (the daemon finishes within seconds), SIGKILL if it does not; the event
-    /// stream's curl too; the directory is removed.
+    /// stream too; the directory is removed.
     func stop() async {
-        await events.stop()
-        await daemon.stop(grace: .seconds(10))
-        try? FileManager.default.removeItem(at: directory)
+        events.stop()
+        _ = await daemon.stop(timeout: .seconds(10))
+        daemon.sandbox.cleanup()
     }
 
     /// The daemon's log so far (for failure messages).
@@ -115,29 +73,15 @@ final class StreamdUnderTest: @unchecked Sendable {
 
     /// One request over the Unix socket: status and body.
     func request(_ method: String, _ path: String) async throws -> (status: Int, body: String) {
-        let output = directory.appendingPathComponent("curl-\(UUID().uuidString.prefix(8)).out")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let body = directory.appendingPathComponent("curl-\(UUID().uuidString.prefix(8)).body")
-        defer { try? FileManager.default.removeItem(at: body) }
-        let process = try ChildProcess(name: "curl", executable: curl,
-                                       arguments: ["-s", "-X", method, "--max-time", "10", "--unix-socket", socket,
-                                                   "-o", body.path, "-w", "%{http_code}", "http://streamd\(path)"],
-                                       log: output)
-        guard let exit = await process.waitForExit(timeout: .seconds(15)) else {
-            await process.stop()
-            throw HarnessError("curl \(method) \(path) did not finish")
-        }
-        let code = Int(process.output().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        guard exit == 0 || code > 0 else { throw HarnessError("curl \(method) \(path) failed with exit \(exit)") }
-        let text = (try? String(contentsOf: body, encoding: .utf8)) ?? ""
-        return (code, text)
+        let answer = try await SocketHTTP.request(socket, method, path)
+        return (answer.status, answer.text)
     }
 
     /// `GET path` decoded as JSON.
     func getJSON(_ path: String) async throws -> [String: Any] {
         let (status, body) = try await request("GET", path)
         guard let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
-            throw HarnessError("GET \(path): HTTP \(status), not a JSON object: \(body.prefix(300))")
+            throw TestFailure("GET \(path): HTTP \(status), not a JSON object: \(body.prefix(300))")
         }
         return json
     }
@@ -145,7 +89,7 @@ final class StreamdUnderTest: @unchecked Sendable {
     /// `GET /v1/stations/{id}` as a station view.
     func station(_ id: String) async throws -> StationView {
         let (status, body) = try await request("GET", "/v1/stations/\(id)")
-        guard status == 200 else { throw HarnessError("GET /v1/stations/\(id): HTTP \(status) \(body)") }
+        guard status == 200 else { throw TestFailure("GET /v1/stations/\(id): HTTP \(status) \(body)") }
         return try StationView.decode(body)
     }
 }
@@ -204,98 +148,67 @@ struct StationView: Decodable, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Records every Server-Sent Event of `GET /v1/events` (read by `curl -N` on a thread of its
-/// own): the snapshot's stations and each `station` event, in order, with when they arrived.
-final class EventRecorder: @unchecked Sendable {
+/// Every Server-Sent Event of `GET /v1/events` (read by the test kit's ``SSESubscriber``):
+/// the snapshot's stations and each `station` event, in order, with when they arrived.
+final class EventRecorder: Sendable {
     struct Entry: Sendable {
         var at: Date
         var monotonic: Double
         var station: StationView
     }
 
-    private let lock = NSLock()
-    private var entries: [Entry] = []
-    private var latest: [String: StationView] = [:]
-    private var decodeErrors: [String] = []
-    private var process: ChildProcess?
+    private let subscriber: SSESubscriber
+    /// Frames decoded so far, and what they gave.
+    private let decoded = Locked<(frames: Int, entries: [Entry], problems: [String])>((0, [], []))
 
-    func start(curl: String, socket: String, log: URL) throws {
-        let pipe = Pipe()
-        let process = try ChildProcess(name: "curl-events", executable: curl,
-                                       arguments: ["-sN", "--unix-socket", socket, "http://streamd/v1/events"],
-                                       log: log, standardOutput: pipe.fileHandleForWriting)
-        try? pipe.fileHandleForWriting.close()
-        lock.withLock { self.process = process }
-        let reader = pipe.fileHandleForReading
-        let thread = Thread { [self] in
-            var pending = [UInt8]()
-            var data: [String] = []
-            var event = "message"
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                pending += chunk
-                while let newline = pending.firstIndex(of: 10) {
-                    var line = String(decoding: pending[..<newline], as: UTF8.self)
-                    pending.removeSubrange(...newline)
-                    if line.hasSuffix("\r") { line.removeLast() }
-                    if line.isEmpty {
-                        if !data.isEmpty { handle(event: event, data: data.joined(separator: "\n")) }
-                        data = []
-                        event = "message"
-                    } else if line.hasPrefix("data:") {
-                        data.append(String(line.dropFirst(5)).trimmingPrefixSpace())
-                    } else if line.hasPrefix("event:") {
-                        event = String(line.dropFirst(6)).trimmingPrefixSpace()
+    init(_ subscriber: SSESubscriber) {
+        self.subscriber = subscriber
+    }
+
+    func stop() {
+        subscriber.close()
+    }
+
+    /// Decodes the frames that arrived since the last look.
+    private func refresh() -> (entries: [Entry], problems: [String]) {
+        let frames = subscriber.events
+        return decoded.withLock { state in
+            for frame in frames.dropFirst(state.frames) {
+                let at = Date().addingTimeInterval(-seconds(ContinuousClock.now - frame.at))
+                let monotonic = seconds(frame.at - monotonicOrigin)
+                do {
+                    var stations: [StationView] = []
+                    if frame.event == "snapshot" {
+                        struct Document: Decodable { var stations: [StationView] }
+                        stations = try JSONDecoder().decode(Document.self, from: Data((frame.data ?? "").utf8)).stations
+                    } else if frame.event == "station" {
+                        stations = [try StationView.decode(frame.data ?? "")]
                     }
+                    state.entries += stations.map { Entry(at: at, monotonic: monotonic, station: $0) }
+                } catch {
+                    state.problems.append("\(frame.event ?? "?"): \(error): \((frame.data ?? "").prefix(300))")
                 }
             }
-            try? reader.close()
+            state.frames = frames.count
+            return (state.entries, state.problems)
         }
-        thread.name = "sse reader"
-        thread.start()
-    }
-
-    private func handle(event: String, data: String) {
-        let now = Date()
-        let monotonic = monotonicNow()
-        do {
-            var stations: [StationView] = []
-            if event == "snapshot" {
-                struct Document: Decodable { var stations: [StationView] }
-                stations = try JSONDecoder().decode(Document.self, from: Data(data.utf8)).stations
-            } else if event == "station" {
-                stations = [try StationView.decode(data)]
-            }
-            lock.withLock {
-                for station in stations {
-                    entries.append(Entry(at: now, monotonic: monotonic, station: station))
-                    latest[station.id] = station
-                }
-            }
-        } catch {
-            lock.withLock { decodeErrors.append("\(event): \(error): \(data.prefix(300))") }
-        }
-    }
-
-    func stop() async {
-        if let process = lock.withLock({ self.process }) { await process.stop() }
     }
 
     /// Events that could not be decoded (should stay empty).
-    var problems: [String] { lock.withLock { decodeErrors } }
+    var problems: [String] { refresh().problems }
 
-    var stationIDs: [String] { lock.withLock { Array(latest.keys) } }
+    var stationIDs: [String] { Array(Set(refresh().entries.map(\.station.id))) }
 
     /// The station as the last event showed it.
-    func latest(_ id: String) -> StationView? { lock.withLock { latest[id] } }
+    func latest(_ id: String) -> StationView? { refresh().entries.last { $0.station.id == id }?.station }
 
     /// How many entries have arrived so far (a mark for `history(_:since:)`).
-    var mark: Int { lock.withLock { entries.count } }
+    var mark: Int { refresh().entries.count }
 
     /// The station's versions, in order, from entry `since` on.
     func history(_ id: String, since: Int = 0) -> [Entry] {
-        lock.withLock { entries[min(since, entries.count)...].filter { $0.station.id == id } }
+        let entries = refresh().entries
+        return entries[min(since, entries.count)...].filter { $0.station.id == id }
     }
 
     /// Waits until the station's latest version satisfies `predicate`; returns it.
@@ -329,44 +242,9 @@ final class EventRecorder: @unchecked Sendable {
     }
 }
 
-extension String {
-    /// Without one leading space (SSE: `data: x` carries `x`).
-    fileprivate func trimmingPrefixSpace() -> String {
-        hasPrefix(" ") ? String(dropFirst()) : self
-    }
-}
-
-/// One-shot `streamd` commands (e.g. `probe`), waited for off the concurrency pool.
+/// One-shot `streamd` commands (e.g. `probe`).
 enum StreamdCommand {
-    struct Result: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result {
-        let binary = StreamdProcess.binary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw HarnessError("streamd binary not found at \(binary): run `swift build` first (make test does)")
-        }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("streamd-cmd-\(UUID().uuidString.prefix(8))")
-        let outURL = URL(fileURLWithPath: base.path + ".out")
-        let errURL = URL(fileURLWithPath: base.path + ".err")
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let process = try ChildProcess(name: "streamd \(arguments.first ?? "")", executable: binary, arguments: arguments,
-                                       log: errURL, standardOutput: out)
-        try? out.close()
-        guard let status = await process.waitForExit(timeout: timeout) else {
-            await process.stop()
-            throw HarnessError("streamd \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-        }
-        return Result(status: status,
-                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ToolResult {
+        try await StreamdProcess.run(arguments, timeout: timeout)
     }
 }

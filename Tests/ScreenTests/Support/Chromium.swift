@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,18 +9,18 @@ import Glibc
 /// from its fd 4). One page stays loaded for the whole test, so the test sees the page follow
 /// the event stream and reconnect by itself, as a kiosk would.
 final class Chromium: @unchecked Sendable {
-    let pid: pid_t
+    private let process: ChildProcess
+    var pid: pid_t { process.pid }
     private let toChrome: Int32
     private let fromChrome: Int32
     private let profile: URL
-    let logFile: String
     private let condition = NSCondition()
     private var responses: [Int: [String: Any]] = [:]
     private var nextID = 1
     private var ended = false
 
     static var executable: String {
-        get throws { try Tool.require("chromium", package: "chromium") }
+        get throws { try requireTool("chromium", package: "chromium") }
     }
 
     /// Starts the browser (no window, its own throw-away profile).
@@ -31,14 +32,14 @@ final class Chromium: @unchecked Sendable {
     private init(executable: String) throws {
         profile = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("streamd-chromium-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        logFile = profile.path + ".log"
         var toPipe: [Int32] = [0, 0], fromPipe: [Int32] = [0, 0]
-        guard pipe(&toPipe) == 0, pipe(&fromPipe) == 0 else { throw HarnessError("pipe: errno \(errno)") }
+        guard pipe(&toPipe) == 0, pipe(&fromPipe) == 0 else { throw TestFailure("pipe: errno \(errno)") }
         // Ours only: the child gets its ends as fds 3 and 4 (dup2 clears close-on-exec there).
         for fd in toPipe + fromPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         do {
-            pid = try Spawn.start(executable, Self.arguments(profile: profile.path), environment: ["LANG": "C.UTF-8"],
-                                  stdout: logFile, stderr: logFile, descriptors: [(toPipe[0], 3), (fromPipe[1], 4)], newGroup: true)
+            process = try ChildProcess.start(executable, Self.arguments(profile: profile.path), name: "chromium",
+                                             extraEnvironment: ["LANG": "C.UTF-8"],
+                                             descriptors: [(toPipe[0], 3), (fromPipe[1], 4)], newGroup: true)
         } catch {
             toPipe.forEach { Glibc.close($0) }
             fromPipe.forEach { Glibc.close($0) }
@@ -96,7 +97,7 @@ final class Chromium: @unchecked Sendable {
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { write(toChrome, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw HarnessError("chromium is gone (writing \(method)): errno \(errno)\n\(log)") }
+            guard written > 0 else { throw TestFailure("chromium is gone (writing \(method)): errno \(errno)\n\(log)") }
             offset += written
         }
         let deadline = Date().addingTimeInterval(timeout)
@@ -104,8 +105,8 @@ final class Chromium: @unchecked Sendable {
             while responses[id] == nil && !ended && Date() < deadline { _ = condition.wait(until: deadline) }
             return responses.removeValue(forKey: id)
         }
-        guard let answer else { throw HarnessError("chromium did not answer \(method) within \(timeout) s\n\(log)") }
-        if let error = answer["error"] { throw HarnessError("chromium: \(method) failed: \(error)") }
+        guard let answer else { throw TestFailure("chromium did not answer \(method) within \(timeout) s\n\(log)") }
+        if let error = answer["error"] { throw TestFailure("chromium: \(method) failed: \(error)") }
         return answer["result"] as? [String: Any] ?? [:]
     }
 
@@ -121,9 +122,9 @@ final class Chromium: @unchecked Sendable {
     /// A new tab showing `url` in a `width`x`height` viewport.
     func open(_ url: String, width: Int = 1920, height: Int = 1080) async throws -> ChromiumPage {
         let target = try await call("Target.createTarget", ["url": "about:blank"])
-        guard let targetID = target["targetId"] as? String else { throw HarnessError("no targetId in \(target)") }
+        guard let targetID = target["targetId"] as? String else { throw TestFailure("no targetId in \(target)") }
         let attached = try await call("Target.attachToTarget", ["targetId": targetID, "flatten": true])
-        guard let session = attached["sessionId"] as? String else { throw HarnessError("no sessionId in \(attached)") }
+        guard let session = attached["sessionId"] as? String else { throw TestFailure("no sessionId in \(attached)") }
         let page = ChromiumPage(browser: self, session: session)
         try await page.resize(width: width, height: height)
         try await call("Page.navigate", ["url": url], session: session)
@@ -132,22 +133,20 @@ final class Chromium: @unchecked Sendable {
 
     /// The browser's log (for failure messages).
     var log: String {
-        String(((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").suffix(2000))
+        process.output(lastBytes: 2000)
     }
 
     /// Closes the browser; kills its process group if it does not exit; removes the profile.
     func close() async {
         _ = try? await call("Browser.close", timeout: 5)
-        _ = try? await onOwnThread("chromium exit") { [self] in
-            if Spawn.wait(pid, timeout: 5) == nil {
-                kill(-pid, SIGKILL)
-                _ = Spawn.wait(pid, timeout: 5)
-            }
-            kill(-pid, SIGKILL)  // any helper left in its group
-            Glibc.close(toChrome)
+        if await process.waitForExit(timeout: .seconds(5)) == nil {
+            kill(-pid, SIGKILL)
+            await process.waitForExit(timeout: .seconds(5))
         }
+        kill(-pid, SIGKILL)  // any helper left in its group
+        Glibc.close(toChrome)
+        process.removeOutput()
         try? FileManager.default.removeItem(at: profile)
-        try? FileManager.default.removeItem(atPath: logFile)
     }
 
     /// Runs `body` with a browser and closes it afterwards, also on failure.
@@ -189,7 +188,7 @@ struct ChromiumPage: Sendable {
         let result = try await browser.call("Runtime.evaluate",
                                             ["expression": "JSON.stringify((() => { return \(expression); })())",
                                              "returnByValue": true], session: session)
-        if let exception = result["exceptionDetails"] { throw HarnessError("page script failed: \(exception)") }
+        if let exception = result["exceptionDetails"] { throw TestFailure("page script failed: \(exception)") }
         return (result["result"] as? [String: Any])?["value"] as? String
     }
 
@@ -215,7 +214,7 @@ struct ChromiumPage: Sendable {
             })()
             """)
         guard let json, let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else {
-            throw HarnessError("could not read the page: \(json ?? "nil")")
+            throw TestFailure("could not read the page: \(json ?? "nil")")
         }
         return object
     }
@@ -224,7 +223,7 @@ struct ChromiumPage: Sendable {
     func screenshot(_ file: URL) async throws {
         let result = try await browser.call("Page.captureScreenshot", ["format": "png"], session: session)
         guard let base64 = result["data"] as? String, let data = Data(base64Encoded: base64) else {
-            throw HarnessError("no screenshot data")
+            throw TestFailure("no screenshot data")
         }
         try data.write(to: file)
     }

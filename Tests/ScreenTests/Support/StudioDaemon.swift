@@ -18,14 +18,11 @@ final class StudioDaemon: @unchecked Sendable {
     }
 
     let server: LoopbackServer
-    let directory: URL
-    let socket: String
-    let config: URL
+    let sandbox: DaemonSandbox
+    var socket: String { sandbox.socketPath }
     /// The TCP listener's port, when asked for one.
     let port: Int?
-    private let lock = NSLock()
-    private var process: Process?
-    private var runs = 0
+    private let daemon = Locked<DaemonProcess?>(nil)
     private let schedule: Schedule
 
     /// What Composer reports, shared with the route (which runs on the server's threads).
@@ -43,8 +40,7 @@ final class StudioDaemon: @unchecked Sendable {
 
     /// Starts the loopback station and the daemon; waits until the daemon shows the song.
     static func start(listen: Bool = false, title: String) async throws -> StudioDaemon {
-        let binary = StreamdProcess.binary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw StreamdProcess.Missing(path: binary) }
+        _ = try StreamdProcess.requireBinary()
         let server = try await LoopbackServer.start()
         let port = listen ? try await LoopbackServer.closedPort() : nil
         let studio: StudioDaemon
@@ -68,11 +64,8 @@ final class StudioDaemon: @unchecked Sendable {
     private init(server: LoopbackServer, port: Int?) throws {
         self.server = server
         self.port = port
-        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("streamd-screen-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.directory = directory
-        self.socket = directory.appendingPathComponent("streamd.sock").path
-        self.config = directory.appendingPathComponent("streamd.toml")
+        let sandbox = try DaemonSandbox()
+        self.sandbox = sandbox
         // A one-hour program that started 20 minutes ago (whole minutes, as Composer gives them).
         let minute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
         let start = Date(timeIntervalSince1970: minute - 20 * 60)
@@ -90,8 +83,8 @@ final class StudioDaemon: @unchecked Sendable {
         let listenLine = port.map { "listen = \"127.0.0.1:\($0)\"" } ?? ""
         let toml = """
             [daemon]
-            socket = "\(socket)"
-            state_file = "\(directory.appendingPathComponent("state.json").path)"
+            socket = "\(sandbox.socketPath)"
+            state_file = "\(sandbox.stateFilePath)"
             live = "studio-fm"
             log_level = "info"
             \(listenLine)
@@ -122,7 +115,7 @@ final class StudioDaemon: @unchecked Sendable {
               url = "\(server.url("/hd2.mp3"))"
               mode = "follow"
             """
-        try toml.write(to: config, atomically: true, encoding: .utf8)
+        try sandbox.writeConfig(toml)
     }
 
     /// Composer's `/now` answer: `onNow` with "HH:mm" times (UTC, the station's zone) and
@@ -161,60 +154,35 @@ final class StudioDaemon: @unchecked Sendable {
 
     /// Starts `streamd run` and waits until its socket answers.
     func startDaemon() async throws {
-        let process = Process()
-        process.executableURL = StreamdProcess.binary
-        process.arguments = ["run", "--config", config.path]
-        runs += 1
-        let log = directory.appendingPathComponent("streamd-\(runs).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? handle.close()
-        lock.withLock { self.process = process }
-        try await eventually("streamd to answer on \(socket)", timeout: .seconds(20), detail: { self.log }) { () -> Bool? in
-            if !process.isRunning {
-                throw HarnessError("streamd exited with status \(process.terminationStatus) at start:\n\(self.log)")
-            }
-            return await UnixSocketHTTP.get(socket, "/v1/health", timeout: 2).status > 0 ? true : nil
-        }
+        let process = try await DaemonProcess.start(sandbox)
+        daemon.withLock { $0 = process }
     }
 
-    /// SIGTERM, then SIGKILL after 10 s; waits for the exit off the concurrency pool.
+    /// SIGTERM, then SIGKILL after 10 s.
     func stopDaemon() async {
-        guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process }) else { return }
-        _ = try? await onOwnThread("stop streamd") {
-            if process.isRunning { process.terminate() }
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        guard let process = daemon.withLock({ d -> DaemonProcess? in defer { d = nil }; return d }) else { return }
+        _ = await process.stop(timeout: .seconds(10))
     }
 
     /// Stops the daemon and the loopback station; removes the directory.
     func stop() async {
         await stopDaemon()
         await server.shutdown()
-        try? FileManager.default.removeItem(at: directory)
+        sandbox.cleanup()
     }
 
     /// The daemon's latest log (for failure messages).
     var log: String {
-        let file = directory.appendingPathComponent("streamd-\(runs).log")
-        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        return String(text.suffix(3000))
+        daemon.value?.output(lastBytes: 3000) ?? ""
     }
 
     /// `GET /v1/now` until its body satisfies `condition`.
     func waitForNow(_ what: String, timeout: Duration = .seconds(20), _ condition: @escaping (String) -> Bool) async throws {
         var last = ""
         try await eventually("GET /v1/now to show \(what)", timeout: timeout, detail: { "\(last)\n\(self.log)" }) { () -> Bool? in
-            let answer = await UnixSocketHTTP.get(socket, "/v1/now", timeout: 2)
-            last = answer.body
-            return answer.status == 200 && condition(answer.body) ? true : nil
+            guard let answer = try? await SocketHTTP.request(socket, "GET", "/v1/now", timeout: 2) else { return nil }
+            last = answer.text
+            return answer.status == 200 && condition(answer.text) ? true : nil
         }
     }
 

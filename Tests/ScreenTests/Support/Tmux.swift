@@ -1,4 +1,5 @@
 import Foundation
+import StreamTestSupport
 
 /// A private tmux server (its own socket, no user configuration) running one command in a
 /// detached session of a given size: what a console or a terminal window shows, read back with
@@ -13,7 +14,7 @@ final class Tmux: @unchecked Sendable {
     /// `[exited N]` when it ends and keeps the pane open, so the test can see how the command
     /// left the terminal.
     static func start(_ command: [String], width: Int = 80, height: Int = 24) async throws -> Tmux {
-        let executable = try Tool.require("tmux", package: "tmux")
+        let executable = try requireTool("tmux", package: "tmux")
         let tmux = try Tmux(executable: executable)
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         do {
@@ -40,11 +41,11 @@ final class Tmux: @unchecked Sendable {
     /// `tmux -S SOCKET args...`; throws when tmux fails.
     @discardableResult
     func run(_ args: [String]) async throws -> String {
-        let output = try await Tool.run(executable, ["-u", "-S", socket] + args,
-                                        environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"],
-                                        timeout: 10)
+        let output = try await runTool(executable, ["-u", "-S", socket] + args,
+                                       extraEnvironment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"],
+                                       timeout: .seconds(10))
         guard output.status == 0 else {
-            throw HarnessError("tmux \(args.joined(separator: " ")) failed (\(output.status)): \(output.stderr)")
+            throw TestFailure("tmux \(args.joined(separator: " ")) failed (\(output.status)): \(output.stderr)")
         }
         return output.stdout
     }
@@ -67,7 +68,7 @@ final class Tmux: @unchecked Sendable {
         let shell = try await query("#{pane_pid}")
         let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
         guard let pid = children.split(separator: " ").first.flatMap({ Int32($0) }) else {
-            throw HarnessError("no command runs in the pane (shell \(shell))")
+            throw TestFailure("no command runs in the pane (shell \(shell))")
         }
         return pid
     }
@@ -99,7 +100,7 @@ final class Tmux: @unchecked Sendable {
 
     /// Ends the tmux server (and the commands in it) and removes its directory.
     func kill() async {
-        _ = try? await Tool.run(executable, ["-S", socket, "kill-server"], timeout: 10)
+        _ = try? await runTool(executable, ["-S", socket, "kill-server"], timeout: .seconds(10))
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -1,47 +1,21 @@
 import Foundation
+import StreamTestSupport
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
-/// Runs blocking work (raw sockets, reads) on a thread of its own, never on the Swift
-/// concurrency pool (the machine has 2 cores: a blocked pool thread starves other tests).
-func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.name = name
-        thread.start()
-    }
-}
-
-/// What went wrong in the harness itself (not an assertion about streamd).
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// A monotonic clock reading, in seconds.
+/// Seconds on a monotonic clock, from a fixed point of this test process (for measuring how
+/// long something took; the same clock as ``SSEFrame/at``).
 func monotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    seconds(ContinuousClock.now - monotonicOrigin)
 }
 
-/// Polls `condition` every `every` until it returns a value, or throws `HarnessError` with
-/// `what` (and whatever `detail` says at that moment) after `timeout`.
-@discardableResult
-func eventually<T>(_ what: @autoclosure () -> String, timeout: Duration, every: Duration = .milliseconds(50),
-                   detail: () -> String = { "" }, _ condition: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let value = try await condition() { return value }
-        if ContinuousClock.now >= deadline {
-            let extra = detail()
-            throw HarnessError("timed out after \(timeout) waiting for \(what())" + (extra.isEmpty ? "" : "\n  last seen: \(extra)"))
-        }
-        try await Task.sleep(for: every)
-    }
+/// The reference point of ``monotonicNow()``.
+let monotonicOrigin = ContinuousClock.now
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 /// Small blocking TCP helpers for 127.0.0.1 (run them through `onOwnThread`).
@@ -49,13 +23,13 @@ enum LoopbackTCP {
     /// A port nobody listens on right now (bound to 0, read, closed).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+        guard fd >= 0 else { throw TestFailure("socket(): errno \(errno)") }
         defer { close(fd) }
         var address = loopback(port: 0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw HarnessError("bind(127.0.0.1:0): errno \(errno)") }
+        guard bound == 0 else { throw TestFailure("bind(127.0.0.1:0): errno \(errno)") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -74,7 +48,7 @@ enum LoopbackTCP {
     /// A connected socket with send/receive timeouts.
     static func connect(port: Int, timeout: Double) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+        guard fd >= 0 else { throw TestFailure("socket(): errno \(errno)") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -85,7 +59,7 @@ enum LoopbackTCP {
         guard result == 0 else {
             let code = errno
             close(fd)
-            throw HarnessError("connect(127.0.0.1:\(port)): \(String(cString: strerror(code)))")
+            throw TestFailure("connect(127.0.0.1:\(port)): \(String(cString: strerror(code)))")
         }
         return fd
     }
@@ -94,7 +68,7 @@ enum LoopbackTCP {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw HarnessError("send(): errno \(errno)") }
+            guard sent > 0 else { throw TestFailure("send(): errno \(errno)") }
             offset += sent
         }
     }
@@ -121,14 +95,14 @@ enum LoopbackTCP {
         while data.count < limit {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count == 0 { break }
-            guard count > 0 else { throw HarnessError("recv() from 127.0.0.1:\(port)\(path): errno \(errno)") }
+            guard count > 0 else { throw TestFailure("recv() from 127.0.0.1:\(port)\(path): errno \(errno)") }
             data += buffer[0..<count]
         }
-        guard let end = headEnd(data) else { throw HarnessError("no HTTP head from 127.0.0.1:\(port)\(path)") }
+        guard let end = headEnd(data) else { throw TestFailure("no HTTP head from 127.0.0.1:\(port)\(path)") }
         let head = String(decoding: data[..<end], as: UTF8.self)
         let statusLine = head.split(separator: "\r\n").first.map(String.init) ?? ""
         let parts = statusLine.split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw HarnessError("bad status line \(statusLine)") }
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw TestFailure("bad status line \(statusLine)") }
         return Response(status: status, head: head, body: Array(data[(end + 4)...]))
     }
 
