@@ -117,7 +117,9 @@ let package = Package(
         .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport"]),
         .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport"]),
         .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging, locks]),
-        .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio),
+        .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio + [
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),
         .testTarget(name: "IcecastTests", dependencies: ["StreamTestSupport"]),
