@@ -14,9 +14,9 @@ public enum ClientGroup {
                            logger: Logger) async throws {
         SignalMask.unblock(shutdownSignals.map(\.rawValue))
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: EngineService(engine: engine)),
+            services: [.init(service: EngineService(engine: engine), serviceName: "engine"),
                        .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                             failureTerminationBehavior: .gracefullyShutdownGroup)],
+                             failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "\(type(of: service))")],
             gracefulShutdownSignals: shutdownSignals,
             logger: logger)
         configuration.maximumGracefulShutdownDuration = StreamdDaemon.gracefulShutdownDeadline

@@ -134,15 +134,17 @@ public final class StreamdDaemon: StateAPIBackend {
     /// type's description says. `before` run first and stop last.
     public func run(before: [any Service] = [], testHooks: Bool = false) async throws {
         guard let api = server.withLockedValue({ $0 }) else { preconditionFailure("prepare() binds the API before run()") }
-        let services: [any Service] = before + [
-            EngineService(engine: engine),
-            WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
-            APIService(server: api),
-            ReloadService(daemon: self, logger: logger, testHooks: testHooks),
-            SystemdService(notifier: notifier, engine: engine, store: store, logger: logger),
+        // Named explicitly: ServiceLifecycle would otherwise log each service's whole value.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = before.map { .init(service: $0) } + [
+            .init(service: EngineService(engine: engine), serviceName: "engine"),
+            .init(service: WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
+                  serviceName: "watching"),
+            .init(service: APIService(server: api), serviceName: "socket API"),
+            .init(service: ReloadService(daemon: self, logger: logger, testHooks: testHooks), serviceName: "reload"),
+            .init(service: SystemdService(notifier: notifier, engine: engine, store: store, logger: logger), serviceName: "systemd"),
         ]
         SignalMask.unblock([SIGTERM, SIGINT, SIGHUP] + (testHooks ? [SIGUSR2] : []))
-        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
+        var configuration = ServiceGroupConfiguration(services: services,
                                                       gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger)
         configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownDeadline

@@ -136,3 +136,15 @@ public struct StationSpec: Sendable, Equatable {
         self.sources = sources
     }
 }
+
+extension SourceSpec: CustomReflectable {
+    /// The spec as `print`, `dump` and string interpolation show it: the token redacted, so a
+    /// source's secret never reaches a log line (a library that logs its configuration at
+    /// debug level, as ServiceLifecycle does, included).
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "kind": kind, "url": url, "secondaryURL": secondaryURL as Any, "interval": interval, "timeout": timeout,
+            "selector": selector as Any, "token": token == nil ? "nil" : "<redacted>",
+        ], displayStyle: .struct)
+    }
+}
