@@ -236,6 +236,7 @@ public enum ScreenPage {
       if (g) {
         songEl.className = "";
         songEl.replaceChildren((g.artist ? g.artist + " \u2013 " : "") + g.title);
+        if (g.composer && g.composer !== g.artist) songEl.append(span("sub", "Composer: " + g.composer));
         if (g.album) songEl.append(span("sub", g.album));
         if (g.start && g.duration) {
           const el = Math.min(Math.max(0, Math.floor((now - new Date(g.start)) / 1000)), Math.round(g.duration));

@@ -22,6 +22,9 @@ public enum ClientText {
             let artist = song.artist.map { "\($0) – " } ?? ""
             let album = song.album.map { "  [\($0)]" } ?? ""
             lines.append("Song      \(artist)\(song.title)\(album)")
+            if let composer = song.composer, composer != song.artist {
+                lines.append("          composer \(composer)")
+            }
         }
         if let next = answer.next {
             lines.append("Next      \(next.name)\(next.start.map { " at \(localTime($0, zone: station?.timezone))" } ?? "")")

@@ -86,6 +86,8 @@ public struct ScreenModel: Sendable, Equatable {
         public var artist: String?
         /// Album, if known.
         public var album: String?
+        /// Composer, when known and not already the artist.
+        public var composer: String?
         /// Whole seconds into the song, when its start is known.
         public var elapsed: Int?
         /// Its length, when known.
@@ -97,10 +99,12 @@ public struct ScreenModel: Sendable, Equatable {
         public var line: String { artist.map { "\($0) – \(title)" } ?? title }
 
         /// Creates a song.
-        public init(title: String, artist: String?, album: String?, elapsed: Int?, duration: Int?, stale: Bool) {
+        public init(title: String, artist: String?, album: String?, composer: String? = nil, elapsed: Int?, duration: Int?,
+                    stale: Bool) {
             self.title = title
             self.artist = artist
             self.album = album
+            self.composer = composer
             self.elapsed = elapsed
             self.duration = duration
             self.stale = stale
@@ -244,7 +248,8 @@ public struct ScreenModel: Sendable, Equatable {
         if let s = station.now.song {
             let elapsed = s.start.map { Int(max(0, now.timeIntervalSince($0)).rounded(.down)) }
             let duration = s.duration.flatMap { $0 > 0 ? Int($0.rounded()) : nil }
-            self.song = Song(title: s.title, artist: s.artist.flatMap { $0.isEmpty ? nil : $0 }, album: s.album,
+            let composer = s.composer.flatMap { $0.isEmpty || $0 == s.artist ? nil : $0 }
+            self.song = Song(title: s.title, artist: s.artist.flatMap { $0.isEmpty ? nil : $0 }, album: s.album, composer: composer,
                              elapsed: duration.map { d in min(elapsed ?? 0, d) } ?? elapsed,
                              duration: duration, stale: sourceStale(s.source))
         }

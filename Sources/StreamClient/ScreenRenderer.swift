@@ -345,6 +345,9 @@ private struct Layout {
         let stale = song.stale ? "  (stale)" : ""
         let room = textRoom - ScreenText.width(timing) - ScreenText.width(stale)
         var rows = [labelled("SONG", [Span(ScreenText.truncate(song.line, to: max(4, room)), .bold), Span(stale, .warning), Span(timing, .dim)])]
+        if let composer = song.composer {
+            rows.append(labelled("", [Span(ScreenText.truncate("Composer: " + composer, to: textRoom), .dim)]))
+        }
         if let album = song.album, !album.isEmpty {
             rows.append(labelled("", [Span(ScreenText.truncate(album, to: textRoom), .dim)]))
         }

@@ -40,6 +40,7 @@ extension SourceConfig {
         switch settings {
         case .icecast(let mount): selector = mount
         case .azuracast(let station): selector = station
+        case .shoutcast(let sid): selector = String(sid)  // picks the stream of a multi-stream XML answer
         case .spinitron(let configured):
             selector = nil
             token = try configured.secret().value

@@ -104,8 +104,10 @@ struct CadenceEntry {
             let names = ScheduleJSON.names(song[key])
             return names.isEmpty ? nil : names.joined(separator: ", ")
         }.first
+        let composers = ScheduleJSON.names(song["composer"])
         return Track(title: title, artist: artist, album: ScheduleJSON.string(song["album"]),
-                     start: instant(song["start"], anchor: nil), kind: .song)
+                     start: instant(song["start"], anchor: nil), kind: .song,
+                     composer: composers.isEmpty ? nil : composers.joined(separator: ", "))
     }
 
     /// An absolute instant from `{utc, local}`, an ISO string, a local date-time, or a bare

@@ -34,6 +34,7 @@ public enum ComposerTracks {
 ///
 /// Title is `trackName`. Artist is `artistName`, else the first non-empty of `ensembles`,
 /// `soloists`, `conductor`, `composerName` (classical logs often leave `artistName` empty).
+/// Composer is `composerName`, kept also when there is an artist.
 /// Album is `collectionName`. Start is `_start_time` ("MM-DD-YYYY HH:MM:SS", `-` or `/`,
 /// station-local), else `_date` + `_start`, else the caller's fallback; duration is
 /// `_duration` in milliseconds. Details that do not parse are left out, never guessed.
@@ -50,6 +51,6 @@ enum ComposerSong {
         let milliseconds = ScheduleJSON.number(song["_duration"])
         let duration = milliseconds.flatMap { $0 > 0 && $0 < 86_400_000 ? $0 / 1000 : nil }
         return Track(title: title, artist: artist, album: ScheduleJSON.string(song["collectionName"]),
-                     start: start, duration: duration, kind: .song)
+                     start: start, duration: duration, kind: .song, composer: ScheduleJSON.string(song["composerName"]))
     }
 }

@@ -31,16 +31,19 @@ public struct Track: Sendable, Equatable, Hashable, Codable {
     public var duration: Double?
     /// Whether this is a song or an ad/ID.
     public var kind: ItemKind
+    /// The composer (classical logs name one), if the source says; shown beside the artist.
+    public var composer: String?
 
     /// Creates a track.
     public init(title: String, artist: String? = nil, album: String? = nil,
-                start: Date? = nil, duration: Double? = nil, kind: ItemKind = .song) {
+                start: Date? = nil, duration: Double? = nil, kind: ItemKind = .song, composer: String? = nil) {
         self.title = title
         self.artist = artist
         self.album = album
         self.start = start
         self.duration = duration
         self.kind = kind
+        self.composer = composer
     }
 }
 

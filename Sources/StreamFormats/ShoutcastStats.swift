@@ -91,11 +91,13 @@ public struct ShoutcastStats: Sendable, Equatable {
     /// The snapshot: `songTitle` as the current item (raw, kind song: the normaliser decides),
     /// `history` (from `songHistory(_:)`) as `recent` without the entry for the current title.
     /// `nextTitle` is a song, not a program, so it is not put in `next`.
+    /// A stream whose source is gone (`streamstatus` 0) has no current title: the server
+    /// keeps showing the last one.
     public func snapshot(history: [Track] = []) -> SourceSnapshot {
         var recent = history
         if let songTitle, recent.first?.title == songTitle { recent.removeFirst() }
-        return SourceSnapshot(current: songTitle.map { Track(title: $0) }, recent: recent,
-                              streamName: serverTitle, listeners: currentListeners)
+        let current = sourceConnected == false ? nil : songTitle.map { Track(title: $0) }
+        return SourceSnapshot(current: current, recent: recent, streamName: serverTitle, listeners: currentListeners)
     }
 
     /// The title in a `/currentsong?sid=N` body, or nil when there is none: an empty body,

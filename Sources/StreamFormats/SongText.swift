@@ -40,9 +40,9 @@ public enum SongText {
     /// A track from a title and artist that arrive separately (Triton `cue_title` and
     /// `track_artist_name`, Composer): each cleaned; nil when the title is empty.
     public static func track(title: String?, artist: String?, album: String? = nil,
-                             kind: ItemKind = .song) -> Track? {
+                             kind: ItemKind = .song, composer: String? = nil) -> Track? {
         guard let title = clean(title), hasContent(title) else { return nil }
-        return Track(title: title, artist: clean(artist), album: clean(album), kind: kind)
+        return Track(title: title, artist: clean(artist), album: clean(album), kind: kind, composer: clean(composer))
     }
 
     /// A track from one raw title string (ICY `StreamTitle`, HLS `#EXTINF` title): vendor

@@ -39,7 +39,7 @@ public enum SpinitronFeed {
             if duration == nil, let start, let end, end > start { duration = end.timeIntervalSince(start) }
             return (i, Track(title: title, artist: ScheduleJSON.string(spin["artist"]),
                              album: ScheduleJSON.string(spin["release"]), start: start,
-                             duration: duration, kind: .song))
+                             duration: duration, kind: .song, composer: ScheduleJSON.string(spin["composer"])))
         }
         return tracks.sorted { a, b in
             let (sa, sb) = (a.1.start ?? .distantPast, b.1.start ?? .distantPast)

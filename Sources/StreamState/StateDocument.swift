@@ -153,6 +153,8 @@ public struct SongValue: Codable, Sendable, Equatable {
     public var artist: String?
     /// The album, if known.
     public var album: String?
+    /// The composer (classical logs name one), if known.
+    public var composer: String?
     /// When it started, if known.
     public var start: Date?
     /// Its length in seconds, if known.
@@ -163,18 +165,32 @@ public struct SongValue: Codable, Sendable, Equatable {
     public var seenAt: Date
 
     /// Creates a song value.
-    public init(title: String, artist: String?, album: String?, start: Date?, duration: Double?, source: String,
-                seenAt: Date) {
+    public init(title: String, artist: String?, album: String?, composer: String? = nil, start: Date?, duration: Double?,
+                source: String, seenAt: Date) {
         self.title = title
         self.artist = artist
         self.album = album
+        self.composer = composer
         self.start = start
         self.duration = duration
         self.source = source
         self.seenAt = seenAt
     }
 
-    enum CodingKeys: String, CodingKey { case title, artist, album, start, duration, source, seenAt }
+    enum CodingKeys: String, CodingKey { case title, artist, album, composer, start, duration, source, seenAt }
+
+    /// Decodes; `composer` is null in documents written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decode(String.self, forKey: .title)
+        artist = try c.decodeIfPresent(String.self, forKey: .artist)
+        album = try c.decodeIfPresent(String.self, forKey: .album)
+        composer = try c.decodeIfPresent(String.self, forKey: .composer)
+        start = try c.decodeIfPresent(Date.self, forKey: .start)
+        duration = try c.decodeIfPresent(Double.self, forKey: .duration)
+        source = try c.decode(String.self, forKey: .source)
+        seenAt = try c.decode(Date.self, forKey: .seenAt)
+    }
 
     /// Encodes with explicit nulls.
     public func encode(to encoder: any Encoder) throws {
@@ -182,6 +198,7 @@ public struct SongValue: Codable, Sendable, Equatable {
         try c.encode(title, forKey: .title)
         try c.encode(artist, forKey: .artist)
         try c.encode(album, forKey: .album)
+        try c.encode(composer, forKey: .composer)
         try c.encode(start, forKey: .start)
         try c.encode(duration, forKey: .duration)
         try c.encode(source, forKey: .source)

@@ -133,7 +133,8 @@ public struct StationMerger: Sendable {
             let oneString = track.artist == nil && (record.spec.kind == .icecast || record.spec.kind == .shoutcast)
             let cleaned = oneString
                 ? SongText.track(fromTitle: track.title, streamName: record.snapshot?.streamName).map { var t = $0; t.kind = track.kind; return t }
-                : SongText.track(title: track.title, artist: track.artist, album: track.album, kind: track.kind)
+                : SongText.track(title: track.title, artist: track.artist, album: track.album, kind: track.kind,
+                                 composer: track.composer)
             guard var item = cleaned else { continue }
             item.start = track.start
             item.duration = track.duration
@@ -143,7 +144,7 @@ public struct StationMerger: Sendable {
         let live = candidates.filter { !isOver($0.track, now: now) }
         guard let freshest = live.max(by: { $0.began < $1.began }), freshest.track.kind == .song else { return nil }
         let t = freshest.track
-        return SongValue(title: t.title, artist: t.artist, album: t.album, start: t.start ?? freshest.began,
+        return SongValue(title: t.title, artist: t.artist, album: t.album, composer: t.composer, start: t.start ?? freshest.began,
                          duration: t.duration, source: freshest.source, seenAt: freshest.seenAt)
     }
 

@@ -25,7 +25,8 @@ public enum SourceDecoder {
             // old title does not linger until the source goes stale.
             return try IcecastStatus.parse(body).snapshot(mount: selector) ?? SourceSnapshot()
         case .shoutcast:
-            return try ShoutcastStats.parse(body).snapshot()
+            // JSON, XML or 7.html, whatever the URL says: chosen from the body.
+            return try ShoutcastStats.parseAny(body, sid: selector.flatMap { Int($0) }).snapshot()
         case .azuracast:
             return try AzuraCastNowPlaying.parse(body, station: selector).snapshot
         case .spinitron:

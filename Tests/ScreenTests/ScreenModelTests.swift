@@ -134,3 +134,21 @@ struct ScreenModelTests {
         #expect(none.clock == "14:03:11")
     }
 }
+
+@Suite("The composer on the screens")
+struct ScreenComposerTests {
+    @Test("a song with a composer shows it under the song; not when it is the artist")
+    func composerLine() {
+        var song = ScreenFixtures.song(title: "Cello Suite No. 1", artist: "Yo-Yo Ma", album: nil)
+        song.composer = "Johann Sebastian Bach"
+        let document = ScreenFixtures.document([ScreenFixtures.station(song: song)])
+        let model = ScreenModel(document: document, stationID: nil, now: ScreenFixtures.now, connection: .live)
+        #expect(model.song?.composer == "Johann Sebastian Bach")
+        let text = ScreenRenderer.lines(model, width: 80, height: 24).map { $0.map(\.text).joined() }.joined(separator: "\n")
+        #expect(text.contains("Composer: Johann Sebastian Bach"), "\(text)")
+        song.composer = "Yo-Yo Ma"
+        let same = ScreenModel(document: ScreenFixtures.document([ScreenFixtures.station(song: song)]), stationID: nil,
+                               now: ScreenFixtures.now, connection: .live)
+        #expect(same.song?.composer == nil, "a composer who is the artist is not repeated")
+    }
+}

@@ -99,3 +99,48 @@ import StreamTestSupport
         #expect(throws: ParseError.self) { try ShoutcastStats.songHistory([0x5B]) }
     }
 }
+
+@Suite("SHOUTcast as deployed: the parser is chosen from the body")
+struct ShoutcastBodyTests {
+    @Test("a v2 XML /stats (no json=1): title with an entity, next title, status, bitrate, listeners, server title")
+    func xmlSingle() throws {
+        let stats = try ShoutcastStats.parseAny(Fixture.bytes("shoutcast/stats_xml_dnas2_single_stream.xml"))
+        #expect(stats.songTitle == "Hiromi & Edmar Castaneda - For Jaco")
+        #expect(stats.nextTitle == "Bill Evans - Peace Piece")
+        #expect(stats.sourceConnected == true)
+        #expect(stats.bitrate == 128)
+        #expect(stats.currentListeners == 12)
+        #expect(stats.serverTitle == "WVIA-FM 89.9")
+        #expect(stats.content == "audio/mpeg")
+        #expect(stats.snapshot().current?.title == "Hiromi & Edmar Castaneda - For Jaco")
+    }
+
+    @Test("a v2 /statistics with two streams: the sid picks one; a stream without a source has no current title")
+    func xmlStreams() throws {
+        let bytes = try Fixture.bytes("shoutcast/statistics_xml_dnas2_two_streams.xml")
+        let first = try ShoutcastStats.parseAny(bytes)
+        #expect(first.songTitle == "Yo-Yo Ma - Bach: Cello Suite No. 1", "stream 1 by default; CDATA read")
+        #expect(first.nextTitle == nil, "an empty NEXTTITLE is no title")
+        #expect(first.bitrate == 96)
+        let second = try ShoutcastStats.parseAny(bytes, sid: 2)
+        #expect(second.serverTitle == "WVIA Jazz")
+        #expect(second.sourceConnected == false)
+        #expect(second.snapshot().current == nil, "STREAMSTATUS 0: the last title is not current")
+        #expect(throws: ParseError.self) { try ShoutcastStats.parseAny(bytes, sid: 9) }
+    }
+
+    @Test("JSON and the v1 7.html page reach their parsers whatever the URL; anything else is a clear error")
+    func others() throws {
+        let json = try ShoutcastStats.parseAny(Fixture.bytes("shoutcast/stats_json_dnas_2.6.1_real_smb_star_radio.json"))
+        #expect(json.songTitle != nil)
+        let seven = try ShoutcastStats.parseAny(Fixture.bytes("shoutcast/7.html.sample"))
+        #expect(seven.songTitle == "The HHA - HHA Show 26 Oct 2018")
+        #expect(seven.bitrate == 64)
+        do {
+            _ = try ShoutcastStats.parseAny(Array("Stream not found".utf8))
+            Issue.record("plain text parsed as SHOUTcast stats")
+        } catch {
+            #expect(error.message.contains("not a SHOUTcast status answer"))
+        }
+    }
+}
