@@ -22,29 +22,36 @@ public struct HLSSegment: Sendable, Equatable {
     /// Whether `#EXT-X-DISCONTINUITY` precedes it.
     public var discontinuity: Bool
 
-    /// The iHeart `song_spot` code: `M` is music, `T` an ad or sweeper.
-    public var songSpot: String? { spotAttributes["song_spot"] }
+    /// The iHeart `song_spot` code: `M` is music, `T` an ad or sweeper (in the `url`
+    /// attribute, or among the title's own attributes).
+    public var songSpot: String? { spotAttributes["song_spot"] ?? attributes["song_spot"] }
 
-    /// What the segment carries: `M` (or no code) is a song, `T` an ad, any other code `.other`.
+    /// What the segment carries: a plain title is a song (the text rules decide further); an
+    /// attribute-form title is what its `song_spot` says (`M` song, `T` ad, another code not
+    /// music); without a code, a `title` is a song and a bare `text` (a block marker such as
+    /// `text="Spot Block End"`) is not.
     public var kind: ItemKind {
-        switch songSpot?.uppercased() {
-        case nil, "", "M": return .song
-        case "T": return .ad
-        default: return .other
-        }
+        guard !attributes.isEmpty else { return .song }
+        guard let songSpot else { return attributes["title"] != nil ? .song : .other }
+        return SongText.kind(songSpot: songSpot)
     }
 
     /// The item the title describes, or nil when there is none. The attribute form gives
-    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a plain title is used
-    /// as is (the normaliser splits "Artist - Title"), except ProSTREAM's placeholder "no desc".
+    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a plain title goes
+    /// through ``SongText/track(fromTitle:streamName:)`` (vendor blobs, ad markers, "Artist -
+    /// Title"), except ProSTREAM's placeholder "no desc".
     public var track: Track? {
         if !attributes.isEmpty {
-            guard let name = nonEmpty(attributes["title"]) else { return nil }
+            guard let name = nonEmpty(attributes["title"] ?? attributes["text"]) else { return nil }
             return Track(title: name, artist: nonEmpty(attributes["artist"]), start: programDateTime,
                          duration: spotAttributes["length"].flatMap(Self.clockSeconds), kind: kind)
         }
         guard let name = nonEmpty(title), name.lowercased() != "no desc" else { return nil }
-        return Track(title: name, start: programDateTime)
+        // A plain title goes through the same text rules as an ICY title: attribute lists
+        // (`text="Spot Block End" amgTrackId="…"`) and ad markers are never songs.
+        guard var track = SongText.track(fromTitle: name) else { return nil }
+        track.start = programDateTime
+        return track
     }
 
     private func nonEmpty(_ s: String?) -> String? {

@@ -20,8 +20,19 @@ public struct IcecastStatus: Sendable, Equatable {
     }
 
     /// Parses a `/status-json.xsl` body.
+    ///
+    /// Icecast's XSL writes invalid JSON in two known ways, repaired before a second attempt:
+    /// a bare `-` for a value (`"title":-`, which reads as no title) and a trailing comma
+    /// (`,}` on an idle server). Anything else invalid is an error naming where.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> IcecastStatus {
-        let json = try LooseJSON.parse(bytes, format: "icecast")
+        let json: LooseJSON
+        do {
+            json = try LooseJSON.parse(bytes, format: "icecast")
+        } catch {
+            let repaired = repairingKnownFaults(bytes)
+            guard repaired != bytes, let second = try? LooseJSON.parse(repaired, format: "icecast") else { throw error }
+            json = second
+        }
         guard let stats = json["icestats"], case .object = stats else {
             throw ParseError(format: "icecast", location: "icestats",
                              message: "no icestats object: not an Icecast status-json.xsl answer")
@@ -119,5 +130,45 @@ public struct IcecastMount: Sendable, Equatable {
         guard let scheme = listenURL.range(of: "://") else { return nil }
         guard let slash = listenURL[scheme.upperBound...].firstIndex(of: "/") else { return nil }
         return String(listenURL[slash...])
+    }
+}
+
+extension IcecastStatus {
+    /// `bytes` with Icecast's known JSON faults fixed outside strings: a value that is a bare
+    /// `-` becomes `null`, a comma before `}` or `]` goes.
+    static func repairingKnownFaults(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var inString = false
+        var escaped = false
+        var index = 0
+        func nextSignificant(after position: Int) -> UInt8? {
+            var i = position
+            while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+            return i < bytes.count ? bytes[i] : nil
+        }
+        func previousSignificant() -> UInt8? {
+            out.last { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                out.append(byte)
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                out.append(byte)
+            } else if byte == UInt8(ascii: "-"), previousSignificant() == UInt8(ascii: ":"),
+                      let next = nextSignificant(after: index + 1), next == UInt8(ascii: ",") || next == UInt8(ascii: "}") {
+                out += Array("null".utf8)
+            } else if byte == UInt8(ascii: ","), let next = nextSignificant(after: index + 1),
+                      next == UInt8(ascii: "}") || next == UInt8(ascii: "]") {
+                // a trailing comma: dropped
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return out
     }
 }

@@ -115,7 +115,10 @@ public struct IcyMetadata: Sendable, Equatable, Hashable {
         let begin = text.startIndex &+ start
         let end = text.endIndex
         guard begin < end, text[begin] == quote else {
-            let stop = text[begin...].firstIndex(of: semicolon) ?? end
+            // Unquoted: up to the next `;` that does not close an HTML entity (`&amp;`,
+            // `&#39;`, `&#x2013;`), which stations put in titles.
+            var stop = begin
+            while stop < end, text[stop] != semicolon || endsEntity(text, at: stop, from: begin) { stop &+= 1 }
             return (begin..<stop, min(stop &+ 1, end) &- text.startIndex)
         }
         let valueStart = begin &+ 1
@@ -131,6 +134,28 @@ public struct IcyMetadata: Sendable, Equatable, Hashable {
         if let lastClose { return (valueStart..<lastClose, end &- text.startIndex) }
         let valueEnd = valueStart < end && text[end &- 1] == quote ? end &- 1 : end
         return (valueStart..<max(valueStart, valueEnd), end &- text.startIndex)
+    }
+
+    /// Whether the `;` at `index` closes an entity that starts at or after `from`: `&name;`
+    /// (2 to 8 letters), `&#digits;` or `&#xhex;`.
+    private static func endsEntity(_ text: ArraySlice<UInt8>, at index: Int, from: Int) -> Bool {
+        var start = index &- 1
+        while start >= from, index &- start <= 9, text[start] != UInt8(ascii: "&") {
+            let byte = text[start]
+            guard (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "#") else {
+                return false
+            }
+            start &-= 1
+        }
+        guard start >= from, text[start] == UInt8(ascii: "&") else { return false }
+        let body = text[(start &+ 1)..<index]
+        guard let first = body.first else { return false }
+        if first == UInt8(ascii: "#") {
+            let digits = body.dropFirst()
+            if let x = digits.first, x | 0x20 == UInt8(ascii: "x") { return digits.count > 1 }
+            return !digits.isEmpty && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        }
+        return body.count >= 2 && body.allSatisfy { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }
     }
 
     /// The first bytes of a payload, printable, for error messages.

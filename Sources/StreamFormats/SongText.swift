@@ -19,6 +19,11 @@ import Foundation
 ///   A separator dangling at either end is dropped ("Artist - " gives title "Artist").
 /// - No track: empty after cleaning, only punctuation, or equal (ignoring case) to the
 ///   stream name, which stations send as a station ID between songs.
+/// - Attribute lists are never shown raw: a title made of `key="value"` pairs (WideOrbit,
+///   iHeart, any vendor) gives its `text` (or `title`) value, or no track when it has none.
+/// - Ad markers: `START ADBREAK` (also `START AD BREAK`, `AD BREAK START`, any case) is an ad
+///   (titled "Ad break"); `STOP`/`END ADBREAK` ends it as an item that is not music, so no
+///   song shows until the next title.
 public enum SongText {
     /// Entities decoded, whitespace collapsed and trimmed; nil when nothing is left.
     public static func clean(_ text: String?) -> String? {
@@ -49,7 +54,12 @@ public enum SongText {
     /// blobs parsed, "Artist - Title" split; nil for empty or station-ID-like text.
     public static func track(fromTitle raw: String, streamName: String? = nil) -> Track? {
         if let blob = vendorBlob(raw) { return makeTrack(blob) }
+        if let attributes = attributeList(raw) {
+            return track(title: (attributes["text"] ?? attributes["title"]).map(unescape),
+                         artist: attributes["artist"].map(unescape), kind: kind(songSpot: attributes["song_spot"]))
+        }
         guard let text = clean(raw), hasContent(text) else { return nil }
+        if let marker = adMarker(text) { return marker }
         if let streamName = clean(streamName), text.caseInsensitiveCompare(streamName) == .orderedSame {
             return nil
         }
@@ -82,6 +92,32 @@ public enum SongText {
             return (nil, artist.isEmpty ? title : artist)
         }
         return (nil, String(text))
+    }
+
+    // MARK: - Markers and attribute lists
+
+    /// An ad-break marker's item, or nil when `text` is not one.
+    private static func adMarker(_ text: String) -> Track? {
+        let words = text.uppercased().replacingOccurrences(of: "_", with: " ")
+            .split(whereSeparator: { $0 == " " || $0 == "-" }).joined(separator: " ")
+        switch words {
+        case "START ADBREAK", "START AD BREAK", "ADBREAK START", "AD BREAK START", "ADBREAK", "AD BREAK":
+            return Track(title: "Ad break", kind: .ad)
+        case "STOP ADBREAK", "STOP AD BREAK", "END ADBREAK", "END AD BREAK", "ADBREAK END", "AD BREAK END":
+            return Track(title: "Ad break over", kind: .other)
+        default:
+            return nil
+        }
+    }
+
+    /// The attributes of a title that is nothing but `key="value"` pairs, or nil.
+    private static func attributeList(_ raw: String) -> [String: String]? {
+        let text = Substring(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let first = text.firstIndex(of: "="), text[text.index(after: first)...].hasPrefix("\""),
+              text[..<first].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }),
+              !text[..<first].isEmpty, text.last == "\"" else { return nil }  // all pairs: it ends with a quote
+        let attributes = VendorAttributes.parse(text, separator: " ")
+        return attributes.isEmpty ? nil : attributes
     }
 
     // MARK: - Vendor blobs

@@ -66,6 +66,21 @@ public enum TritonNowPlaying {
         }
     }
 
+    /// The kind of a Triton `cue_type` (the SDK's `CuePoint` types): "track"/"music"/"song"
+    /// are songs; ad cues ("ad", "break", "endbreak", "targetspot", "commercial") ads;
+    /// sweepers ("stationid", "jingle", "sweeper", "promo", "imaging") station IDs; "speech",
+    /// "cue_display" and anything unknown are not songs.
+    public static func cueKind(_ type: String) -> ItemKind {
+        let word = type.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        switch word {
+        case "track", "music", "song": return .song
+        case "ad", "ads", "break", "endbreak", "end_break", "targetspot", "target_spot", "commercial", "spot": return .ad
+        case "stationid", "station_id", "id", "jingle", "sweeper", "promo", "imaging": return .stationID
+        default: return .other
+        }
+    }
+
     // MARK: Items
 
     /// One `<nowplaying-info>`: its attributes and trimmed properties.
@@ -82,6 +97,7 @@ public enum TritonNowPlaying {
         guard let title = value("cue_title") else { return nil }
         var kind = kind(item.attributes["type"] ?? "track")
         if kind == .song, let programType = value("program_type") { kind = self.kind(programType) }
+        if kind == .song, let cueType = value("cue_type") { kind = self.cueKind(cueType) }
         let start = value("cue_time_start").flatMap { epoch($0, unitIsMilliseconds: true) }
             ?? item.attributes["timestamp"].flatMap { epoch($0, unitIsMilliseconds: false) }
         return Track(title: title, artist: value("track_artist_name"), album: value("track_album_name"),

@@ -228,9 +228,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             lastTitle = nil  // announce the title again: the degraded stream's title was cleared
         }
         unparsedInARow = 0
-        guard let raw = metadata.streamTitle else { return }
-        let track = SongText.track(fromTitle: raw, streamName: streamName)
-        announce(track, raw: raw, container: "icy")
+        guard metadata.streamTitle != nil || metadata.streamURL != nil else { return }
+        let raw = (metadata.streamTitle ?? "") + "|" + (metadata.streamURL ?? "")
+        announce(metadata.track(streamName: streamName), raw: raw, container: "icy")
     }
 
     private func announce(_ track: Track?, raw: String?, container: String) {
