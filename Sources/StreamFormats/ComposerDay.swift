@@ -3,13 +3,18 @@ import Foundation
 /// NPR Composer's day schedule, `GET /v1/widget/{ucs}/day?date=YYYY-MM-DD&format=json`:
 /// `onToday[]` entries, each a program with station-local times.
 ///
-/// Times: an entry's start is its date (`fullstart`, else `date`, else the schedule's
-/// `params.date`, else the `date` argument) at `start_time`, read in the station's zone
-/// (see `StationLocalTime` for the DST rule); `start_utc` (a JavaScript date string) is used
-/// only when there is no local start. The end is the first time after the start that the
-/// clocks show `end_time` (or `fullend`'s time), so a program from 23:00 to 01:00 ends the
-/// next day, and `end_time` "23:59" means midnight (24:00): Composer writes the end of the
-/// day as 23:59, so the last program meets the next day's first one with no gap.
+/// Times: the fields that say when this occurrence really airs win over the series'
+/// template. An entry keeps both: `start_utc`/`end_utc` (JavaScript date strings with their
+/// offset) and `fullstart`/`fullend` (station-local date and time) belong to the occurrence,
+/// and are what an edit changes; `start_time`/`end_time` ("HH:mm") are the series' nominal
+/// clock times, which an edited entry keeps and which then disagree. So the start is
+/// `start_utc`, else `fullstart`, else the entry's date (`date`, the schedule's `params.date`,
+/// the `date` argument) at `start_time`, read in the station's zone (see `StationLocalTime`
+/// for the DST rule); the end likewise `end_utc`, else `fullend`, else the first time after
+/// the start that the clocks show `end_time`, so a program from 23:00 to 01:00 ends the next
+/// day. An end at 23:59 means midnight (24:00): Composer writes the end of the day as 23:59,
+/// so the last program meets the next day's first one with no gap. Overlaps that remain are
+/// not resolved silently: ``overlaps(in:)`` lists them for the log and for `streamd probe`.
 ///
 /// Policy: a missing or malformed program name or start is a `ParseError` naming the entry
 /// (`onToday[4].start_time`); optional details (end, hosts, playlist, `{}` dates) that are
@@ -39,6 +44,19 @@ public enum ComposerDay {
         for (i, (slot, start)) in timed.enumerated() where start <= instant {
             let end = slot.end ?? (i + 1 < timed.count ? timed[i + 1].1 : nil)
             if end.map({ instant < $0 }) ?? true { found = slot }
+        }
+        return found
+    }
+
+    /// Where programs of a day overlap after parsing (each pair of neighbours by start whose
+    /// first ends after the second starts), for the log and `streamd probe`. A day whose
+    /// entries tile it gives none.
+    public static func overlaps(in slots: [ProgramSlot]) -> [ScheduleOverlap] {
+        let timed = stableSortedByStart(slots).filter { $0.start != nil }
+        var found: [ScheduleOverlap] = []
+        for (first, second) in zip(timed, timed.dropFirst()) {
+            guard let end = first.end, let start = second.start, end > start else { continue }
+            found.append(ScheduleOverlap(first: first, second: second, from: start, to: min(end, second.end ?? end)))
         }
         return found
     }
@@ -100,6 +118,9 @@ struct ComposerEntry {
 
     private func start(_ entry: [String: Any], at location: String, day: StationLocalTime.Day?,
                        anchor: Anchor?) throws(ParseError) -> Date {
+        if let utc = ScheduleJSON.string(entry["start_utc"]), let date = zone.timestamp(utc) {
+            return date  // the occurrence's own instant: an edit changes it
+        }
         if let full = ScheduleJSON.string(entry["fullstart"]) {
             guard let date = zone.timestamp(full) else {
                 throw ParseError(format: format, location: "\(location).fullstart",
@@ -128,14 +149,42 @@ struct ComposerEntry {
     }
 
     private func end(_ entry: [String: Any], after start: Date) -> Date? {
+        // The occurrence's own end first (end_utc, fullend), then the series' clock.
+        for text in [ScheduleJSON.string(entry["end_utc"]), ScheduleJSON.string(entry["fullend"])] {
+            guard let text, let date = zone.timestamp(text) else { continue }
+            let end = zone.isEndOfDayClock(date) ? date.addingTimeInterval(60) : date
+            if end > start { return end }
+        }
         let clockText = ScheduleJSON.string(entry["end_time"])
-            ?? ScheduleJSON.string(entry["fullend"]).flatMap { $0.split(separator: " ").last.map(String.init) }
         if let clock = clockText.flatMap(StationLocalTime.Clock.parse) {
             return zone.occurrence(of: clock.asEndOfDay, after: start)
         }
-        if let utc = ScheduleJSON.string(entry["end_utc"]), let date = zone.timestamp(utc), date > start {
-            return date
-        }
         return nil
+    }
+}
+
+/// Two programs of a schedule that claim the same time.
+public struct ScheduleOverlap: Sendable, Equatable, Encodable, CustomStringConvertible {
+    /// The one that starts first.
+    public var first: ProgramSlot
+    /// The one that starts inside it.
+    public var second: ProgramSlot
+    /// Where the overlap begins (the second's start).
+    public var from: Date
+    /// Where it ends.
+    public var to: Date
+
+    /// Creates an overlap.
+    public init(first: ProgramSlot, second: ProgramSlot, from: Date, to: Date) {
+        self.first = first
+        self.second = second
+        self.from = from
+        self.to = to
+    }
+
+    /// e.g. `"Weekend Special" and "Classical Music" both claim 10:00-11:00Z`.
+    public var description: String {
+        let format = Date.ISO8601FormatStyle().dateSeparator(.dash).timeSeparator(.colon)
+        return "\"\(first.name)\" and \"\(second.name)\" both claim \(from.formatted(format)) to \(to.formatted(format))"
     }
 }

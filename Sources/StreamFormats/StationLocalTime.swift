@@ -121,12 +121,21 @@ public struct StationLocalTime: Sendable {
         return Date(timeIntervalSince1970: TimeInterval(instant))
     }
 
+    static func floorMod(_ a: Int, _ b: Int) -> Int { ((a % b) + b) % b }
+
     /// The station-local date at `instant`.
     public func day(of instant: Date) -> Day {
         let seconds = Self.clampedSeconds(instant)
         let local = seconds + offset(at: seconds)
         let (y, m, d) = Self.civil(fromDays: Self.floorDiv(local, 86_400))
         return Day(year: y, month: m, day: d) ?? Day(year: 1970, month: 1, day: 1)!
+    }
+
+    /// Whether the station's clocks show 23:59:00 at `instant` (Composer's end of the day).
+    public func isEndOfDayClock(_ instant: Date) -> Bool {
+        let seconds = Self.clampedSeconds(instant)
+        let local = seconds + offset(at: seconds)
+        return Self.floorMod(local, 86_400) == 23 * 3600 + 59 * 60
     }
 
     /// The latest instant at or before `instant` when the station's clocks show `clock`.

@@ -120,6 +120,9 @@ public struct SourcePoller: Sendable {
             let body = try await fetchBody(dated)
             state.schedule = try SourceDecoder.schedule(spec.kind, body: body, timeZone: station.timeZone)
             state.scheduleDay = today
+            for overlap in ComposerDay.overlaps(in: state.schedule ?? []) {
+                logger.warning("source \(station.id)/\(spec.kind.rawValue): day schedule \(today): \(overlap); the one that started last is shown")
+            }
         } catch {
             logger.notice("source \(station.id)/\(spec.kind.rawValue): day schedule unavailable: \(error)")
         }

@@ -79,6 +79,36 @@ struct ProbeKindsTests {
         #expect(snapshot["current"] != nil || snapshot["program"] != nil, "\(kind) found nothing: \(snapshot)")
     }
 
+    @Test("probe composer with a day schedule prints the day and where its programs overlap")
+    func composerDayOverlaps() async throws {
+        let now = "file://\(Self.fixtures)/composer/composer_now_wmht_2026-02-18_doc_excerpt.json"
+        let tiled = try await StreamdProcess.run(["probe", "composer", now, "--secondary-url",
+                                                  "file://\(Self.fixtures)/composer/composer_day_edited_entry_synthetic.json"])
+        #expect(tiled.status == 0, "\(tiled.stdout) \(tiled.stderr)")
+        let day = try json(tiled.stdout)
+        let names = (day["schedule"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["Weekend Edition Saturday", "Election Special", "Classical Music with Kevin"])
+        #expect((day["overlaps"] as? [Any])?.isEmpty == true, "the edited entry's own times tile the day: \(day)")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("probe-overlap-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clash = directory.appendingPathComponent("day.json")
+        try Data(#"""
+            {"params": {"date": "2026-11-28"}, "onToday": [
+              {"date": "2026-11-28", "start_time": "08:00", "end_time": "11:00", "program": {"name": "Weekend Edition Saturday"}},
+              {"date": "2026-11-28", "start_time": "10:00", "end_time": "12:00", "program": {"name": "Election Special"}}]}
+            """#.utf8).write(to: clash)
+        let overlapping = try await StreamdProcess.run(["probe", "composer", now, "--secondary-url", "file://\(clash.path)"])
+        #expect(overlapping.status == 0, "\(overlapping.stdout) \(overlapping.stderr)")
+        let overlaps = try #require(try json(overlapping.stdout)["overlaps"] as? [[String: Any]])
+        #expect(overlaps.count == 1)
+        #expect((overlaps.first?["first"] as? [String: Any])?["name"] as? String == "Weekend Edition Saturday")
+        #expect((overlaps.first?["second"] as? [String: Any])?["name"] as? String == "Election Special")
+        #expect(overlaps.first?["from"] as? String == "2026-11-28T15:00:00Z")
+        #expect(overlaps.first?["to"] as? String == "2026-11-28T16:00:00Z")
+    }
+
     @Test("a malformed payload prints a parse error and exits 1")
     func malformed() async throws {
         let result = try await StreamdProcess.run(["probe", "icecast", "file://\(Self.fixtures)/icecast/local-icecast-2.4.4-status-json-startup-invalid.json"])

@@ -275,3 +275,36 @@ private func parseError<T>(_ body: () throws(ParseError) -> T) -> ParseError? {
         #expect(error(#"{"tracklist":{}}"#) == nil)
     }
 }
+
+@Suite("Composer days with edited entries")
+struct ComposerEditedEntryTests {
+    let zone = TimeZone(identifier: "America/New_York")!
+    func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test("the occurrence's own times win over the series' template; the day tiles; the right program is on now")
+    func edited() throws {
+        let slots = try ComposerDay.parse(Fixture.bytes("composer/composer_day_edited_entry_synthetic.json"), timeZone: zone)
+        let special = try #require(slots.first { $0.name == "Election Special" })
+        #expect(special.start == at("2026-11-28T15:00:00Z"), "10:00 EST, from start_utc, not the nominal 11:00")
+        #expect(special.end == at("2026-11-28T16:00:00Z"))
+        #expect(ComposerDay.overlaps(in: slots).isEmpty, "the entries tile the morning, so the programs do")
+        for (time, name) in [("2026-11-28T14:30:00Z", "Weekend Edition Saturday"), ("2026-11-28T15:30:00Z", "Election Special"),
+                             ("2026-11-28T16:30:00Z", "Classical Music with Kevin"), ("2026-11-28T17:15:00Z", "Classical Music with Kevin")] {
+            #expect(ComposerDay.onNow(at: at(time), in: slots)?.name == name, "at \(time)")
+        }
+    }
+
+    @Test("an overlap that remains is reported with both programs and the time they share")
+    func overlapReported() {
+        let a = ProgramSlot(name: "Morning Edition", start: at("2026-11-28T10:00:00Z"), end: at("2026-11-28T14:00:00Z"))
+        let b = ProgramSlot(name: "Special Coverage", start: at("2026-11-28T13:00:00Z"), end: at("2026-11-28T15:00:00Z"))
+        let c = ProgramSlot(name: "Here and Now", start: at("2026-11-28T15:00:00Z"), end: at("2026-11-28T17:00:00Z"))
+        let overlaps = ComposerDay.overlaps(in: [c, a, b])
+        #expect(overlaps.count == 1)
+        #expect(overlaps.first?.first.name == "Morning Edition")
+        #expect(overlaps.first?.second.name == "Special Coverage")
+        #expect(overlaps.first?.from == at("2026-11-28T13:00:00Z"))
+        #expect(overlaps.first?.to == at("2026-11-28T14:00:00Z"))
+        #expect(overlaps.first?.description.contains("\"Morning Edition\" and \"Special Coverage\" both claim") == true)
+    }
+}

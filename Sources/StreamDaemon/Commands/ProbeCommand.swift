@@ -99,4 +99,15 @@ struct SourceProbeOutput: Encodable {
     let url: String
     let snapshot: SourceSnapshot
     let schedule: [ProgramSlot]?
+    /// Programs of the day schedule that claim the same time (an edited entry the source
+    /// did not shorten its neighbour for); absent without a schedule.
+    let overlaps: [ScheduleOverlap]?
+
+    init(kind: String, url: String, snapshot: SourceSnapshot, schedule: [ProgramSlot]?) {
+        self.kind = kind
+        self.url = url
+        self.snapshot = snapshot
+        self.schedule = schedule
+        self.overlaps = schedule.map(ComposerDay.overlaps(in:))
+    }
 }
