@@ -67,6 +67,13 @@ public enum SongText {
         return Track(title: title, artist: artist)
     }
 
+    /// Whether `raw` is a vendor attribute list (`text="…" song_spot="M" …`, the iHeart
+    /// `title="…",artist="…",url="…"` form, or any title made of `key="value"` pairs) rather
+    /// than text: such a title must never be shown as it is.
+    public static func isAttributeList(_ raw: String) -> Bool {
+        vendorBlob(raw) != nil || attributeList(raw) != nil
+    }
+
     /// The kind for a `song_spot` value: M song, T ad, anything else not music.
     public static func kind(songSpot: String?) -> ItemKind {
         switch songSpot?.trimmingSpacesAndTabs().uppercased() {
