@@ -42,12 +42,22 @@ public struct HLSSegment: Sendable, Equatable {
     }
 
     /// The item the title describes, or nil when there is none. The attribute form gives
-    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a plain title goes
+    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a `title` that is
+    /// itself an attribute list (`title="text=\"Spot Block End\" amgTrackId=\"…\""`) is read
+    /// as one, its flags deciding the kind when the segment has no `song_spot`; a plain title goes
     /// through ``SongText/track(fromTitle:streamName:)`` (vendor blobs, ad markers, "Artist -
     /// Title"), except ProSTREAM's placeholder "no desc".
     public var track: Track? {
         if !attributes.isEmpty {
             guard let name = nonEmpty(attributes["title"] ?? attributes["text"]) else { return nil }
+            if SongText.isAttributeList(name) {   // iHeart nests WideOrbit's list in `title`
+                guard var track = SongText.track(fromTitle: name) else { return nil }
+                track.artist = track.artist ?? nonEmpty(attributes["artist"])
+                if songSpot != nil { track.kind = kind }
+                track.start = programDateTime
+                track.duration = spotAttributes["length"].flatMap(Self.clockSeconds) ?? track.duration
+                return track
+            }
             return Track(title: name, artist: nonEmpty(attributes["artist"]), start: programDateTime,
                          duration: spotAttributes["length"].flatMap(Self.clockSeconds), kind: kind)
         }
