@@ -21,9 +21,9 @@ import Foundation
 ///   stream name, which stations send as a station ID between songs.
 /// - Attribute lists are never shown raw: a title made of `key="value"` pairs (WideOrbit,
 ///   iHeart, any vendor) gives its `text` (or `title`) value, or no track when it has none.
-/// - Ad markers: `START ADBREAK` (also `START AD BREAK`, `AD BREAK START`, any case) is an ad
-///   (titled "Ad break"); `STOP`/`END ADBREAK` ends it as an item that is not music, so no
-///   song shows until the next title.
+/// - Ad markers: `START ADBREAK` (also `START AD BREAK`, `AD BREAK START`, any case, and
+///   followed by an id as Bauer Media sends it) is an ad (titled "Ad break"); `STOP`/`END
+///   ADBREAK` ends it as an item that is not music, so no song shows until the next title.
 public enum SongText {
     /// Entities decoded, whitespace collapsed and trimmed; nil when nothing is left.
     public static func clean(_ text: String?) -> String? {
@@ -105,8 +105,14 @@ public enum SongText {
 
     /// An ad-break marker's item, or nil when `text` is not one.
     private static func adMarker(_ text: String) -> Track? {
-        let words = text.uppercased().replacingOccurrences(of: "_", with: " ")
+        var words = text.uppercased().replacingOccurrences(of: "_", with: " ")
             .split(whereSeparator: { $0 == " " || $0 == "-" }).joined(separator: " ")
+        // Bauer Media sends `START ADBREAK <id>` / `STOP ADBREAK <id>` (Kodi's ShoutcastFile.cpp
+        // matches the prefix): a trailing id after a START/STOP/END marker is dropped.
+        for marker in ["START ADBREAK", "START AD BREAK", "STOP ADBREAK", "STOP AD BREAK", "END ADBREAK", "END AD BREAK"]
+        where words.hasPrefix(marker + " ") {
+            words = marker
+        }
         switch words {
         case "START ADBREAK", "START AD BREAK", "ADBREAK START", "AD BREAK START", "ADBREAK", "AD BREAK":
             return Track(title: "Ad break", kind: .ad)
