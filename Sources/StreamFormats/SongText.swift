@@ -12,11 +12,8 @@ import Foundation
 ///   titles survive. `song_spot` M is a song, T an ad, anything else (F, ...) `.other`;
 ///   a blob with no `song_spot` (`text="Spot Block End" ...`) is `.other` too, since these
 ///   vendors mark songs explicitly. `length` ("HH:MM:SS", "MM:SS") becomes the duration.
-/// - "Artist - Title": when the source gives one string it is split at the FIRST " - "
-///   (so "Afterlife - Deeper - Into Places" is artist "Afterlife", title "Deeper - Into
-///   Places"); when there is no " - ", at the first " – " (en dash with spaces, which
-///   Icecast delivers as `&#8211;`). An em dash or a dash without spaces never splits.
-///   A separator dangling at either end is dropped ("Artist - " gives title "Artist").
+/// - "Artist - Title": see `splitArtistTitle(_:)` (the first " - ", except that a lone
+///   version tag after it, "Hungry Child - Edit", belongs to the title).
 /// - No track: empty after cleaning, only punctuation, or equal (ignoring case) to the
 ///   stream name, which stations send as a station ID between songs.
 /// - Attribute lists are never shown raw: a title made of `key="value"` pairs (WideOrbit,
@@ -83,23 +80,6 @@ public enum SongText {
         }
     }
 
-    /// `(artist, title)` split at the first " - ", else the first " – "; artist nil when
-    /// the text does not split into two non-empty sides.
-    public static func splitArtistTitle(_ text: String) -> (artist: String?, title: String) {
-        var text = Substring(text)
-        for dash in ["-", "\u{2013}"] {   // a dangling separator at either end ("Artist -")
-            if text.hasPrefix(dash + " ") { text = text.dropFirst(2) }
-            if text.hasSuffix(" " + dash) { text = text.dropLast(2) }
-        }
-        for separator in [" - ", " \u{2013} "] {
-            guard let range = text.range(of: separator) else { continue }
-            let artist = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            let title = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            if !artist.isEmpty, !title.isEmpty { return (artist, title) }
-            return (nil, artist.isEmpty ? title : artist)
-        }
-        return (nil, String(text))
-    }
 
     // MARK: - Markers and attribute lists
 

@@ -37,3 +37,28 @@ import StreamTestSupport
         #expect(SongText.track(fromTitle: "START ADBREAKS - Live")?.kind == .song)
     }
 }
+
+/// The policy for " - " inside titles (see `SongText.splitArtistTitle`).
+@Suite struct ArtistTitleSplitTests {
+    @Test func versionTagsStayInTheTitle() throws {
+        let cases: [(String, String?, String)] = [
+            ("Hot Chip - Hungry Child - Edit", "Hot Chip", "Hungry Child - Edit"),
+            ("Hungry Child - Edit", nil, "Hungry Child - Edit"),
+            ("Heroes - 2017 Remaster", nil, "Heroes - 2017 Remaster"),
+            ("David Bowie - Heroes - 2017 Remaster", "David Bowie", "Heroes - 2017 Remaster"),
+            ("Levels - Radio Edit", nil, "Levels - Radio Edit"),
+            ("Summer - Calvin Harris Remix", nil, "Summer - Calvin Harris Remix"),
+            ("Yellow - Live at Glastonbury", nil, "Yellow - Live at Glastonbury"),
+            ("Live - Lightning Crashes", "Live", "Lightning Crashes"),           // the band Live
+            ("Pink Floyd - Money", "Pink Floyd", "Money"),
+            ("Muse - Uprising (Live)", "Muse", "Uprising (Live)"),
+        ]
+        for (text, artist, title) in cases {
+            let split = SongText.splitArtistTitle(text)
+            #expect(split.artist == artist && split.title == title, "\(text)")
+        }
+        let lines = try Fixture.text("icy/written_titles_in_the_wild.txt").split(separator: "\n")
+        #expect(try IcyMetadata.parse(Array(lines[9].utf8)).track() == Track(title: "Hungry Child - Edit"))
+        #expect(!SongText.isVersionTag("A Very Long Title That Happens To End In Mix"))
+    }
+}
