@@ -40,13 +40,7 @@ extension ShoutcastStats {
         } else {
             stream = streams.first { $0["id"]?.int == 1 } ?? streams[0]
         }
-        return ShoutcastStats(
-            songTitle: stream["songtitle"]?.text, nextTitle: stream["nexttitle"]?.text,
-            serverTitle: stream["servertitle"]?.text, serverGenre: stream["servergenre"]?.text,
-            dj: stream["dj"]?.text, bitrate: stream["bitrate"]?.int, sampleRate: stream["samplerate"]?.int,
-            currentListeners: stream["currentlisteners"]?.int, peakListeners: stream["peaklisteners"]?.int,
-            maxListeners: stream["maxlisteners"]?.int, uniqueListeners: stream["uniquelisteners"]?.int,
-            sourceConnected: stream["streamstatus"]?.bool, content: stream["content"]?.text)
+        return ShoutcastStats(stream: stream)
     }
 
     /// Parses the DNAS XML: `<SHOUTCASTSERVER>` with the stream's fields directly inside
