@@ -48,17 +48,23 @@ public enum ComposerDay {
         return found
     }
 
-    /// Where programs of a day overlap after parsing (each pair of neighbours by start whose
-    /// first ends after the second starts), for the log and `streamd probe`. A day whose
-    /// entries tile it gives none.
+    /// Where programs of a day overlap after parsing (each pair, in order of start, whose
+    /// first ends after the second starts: not only neighbours, so a long program that a
+    /// newscast interrupts still overlaps what starts before it ends), for the log and
+    /// `streamd probe`, in order of where they begin. A day whose entries tile it gives none.
     public static func overlaps(in slots: [ProgramSlot]) -> [ScheduleOverlap] {
         let timed = stableSortedByStart(slots).filter { $0.start != nil }
         var found: [ScheduleOverlap] = []
-        for (first, second) in zip(timed, timed.dropFirst()) {
-            guard let end = first.end, let start = second.start, end > start else { continue }
-            found.append(ScheduleOverlap(first: first, second: second, from: start, to: min(end, second.end ?? end)))
+        for (i, first) in timed.enumerated() {
+            guard let end = first.end else { continue }
+            for second in timed[(i + 1)...] {
+                guard let start = second.start, end > start else { break }
+                found.append(ScheduleOverlap(first: first, second: second, from: start, to: min(end, second.end ?? end)))
+            }
         }
-        return found
+        return found.enumerated().sorted { a, b in
+            a.element.from != b.element.from ? a.element.from < b.element.from : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// `onToday[]` of an already decoded answer (shared with Cadence's Composer-shaped days).

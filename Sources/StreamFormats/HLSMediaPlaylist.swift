@@ -21,6 +21,11 @@ public struct HLSSegment: Sendable, Equatable {
     public var programDateTime: Date?
     /// Whether `#EXT-X-DISCONTINUITY` precedes it.
     public var discontinuity: Bool
+    /// The ad cue tags (`#EXT-X-CUE-OUT`, `-CUE-OUT-CONT`, `-CUE-IN`) just before it.
+    public var cues: [HLSCue] = []
+    /// Whether it plays inside an ad break, by the cue tags or an ad `#EXT-X-DATERANGE`
+    /// (see `HLSMediaPlaylist.markAdBreaks`).
+    public var inAdBreak = false
 
     /// The iHeart `song_spot` code: `M` is music, `T` an ad or sweeper (in the `url`
     /// attribute, or among the title's own attributes).
@@ -37,12 +42,22 @@ public struct HLSSegment: Sendable, Equatable {
     }
 
     /// The item the title describes, or nil when there is none. The attribute form gives
-    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a plain title goes
+    /// title, artist, kind and the duration from `length="HH:MM:SS"`; a `title` that is
+    /// itself an attribute list (`title="text=\"Spot Block End\" amgTrackId=\"…\""`) is read
+    /// as one, its flags deciding the kind when the segment has no `song_spot`; a plain title goes
     /// through ``SongText/track(fromTitle:streamName:)`` (vendor blobs, ad markers, "Artist -
     /// Title"), except ProSTREAM's placeholder "no desc".
     public var track: Track? {
         if !attributes.isEmpty {
             guard let name = nonEmpty(attributes["title"] ?? attributes["text"]) else { return nil }
+            if SongText.isAttributeList(name) {   // iHeart nests WideOrbit's list in `title`
+                guard var track = SongText.track(fromTitle: name) else { return nil }
+                track.artist = track.artist ?? nonEmpty(attributes["artist"])
+                if songSpot != nil { track.kind = kind }
+                track.start = programDateTime
+                track.duration = spotAttributes["length"].flatMap(Self.clockSeconds) ?? track.duration
+                return track
+            }
             return Track(title: name, artist: nonEmpty(attributes["artist"]), start: programDateTime,
                          duration: spotAttributes["length"].flatMap(Self.clockSeconds), kind: kind)
         }
@@ -92,6 +107,8 @@ public struct HLSMediaPlaylist: Sendable, Equatable {
     public var isEnded: Bool
     /// Whether the playlist began with `#EXTM3U`.
     public var hasHeader: Bool
+    /// The `#EXT-X-DATERANGE` tags, merged by `ID`, in order of first appearance.
+    public var dateRanges: [HLSDateRange] = []
 
     /// The sequence number the next new segment will have.
     public var nextSequence: Int { mediaSequence + segments.count }
@@ -105,6 +122,8 @@ public struct HLSMediaPlaylist: Sendable, Equatable {
     /// Parses a media playlist; relative segment URIs are resolved against `url` when given.
     /// Throws at the line of a malformed `#EXTINF`, `#EXT-X-TARGETDURATION`,
     /// `#EXT-X-MEDIA-SEQUENCE` or `#EXT-X-PROGRAM-DATE-TIME`, or of a URI with no `#EXTINF`.
+    /// Ad markers that cannot be read (a `#EXT-X-DATERANGE` without `ID` or `START-DATE`)
+    /// are ignored, not errors: they never stop the stream from being watched.
     public static func parse(_ bytes: [UInt8], url: URL? = nil) throws(ParseError) -> HLSMediaPlaylist {
         let lines = try HLSLines(bytes).lines
         var playlist = HLSMediaPlaylist(version: nil, targetDuration: nil, mediaSequence: 0, segments: [],
@@ -113,6 +132,8 @@ public struct HLSMediaPlaylist: Sendable, Equatable {
         var pendingDate: Date?
         var nextDate: Date?
         var discontinuity = false
+        var cues: [HLSCue] = []
+        var ranges: [[String: String]] = []
         for (number, line) in lines {
             func fail(_ message: String) -> ParseError {
                 ParseError(format: "hls", location: "line \(number)", message: message)
@@ -138,17 +159,25 @@ public struct HLSMediaPlaylist: Sendable, Equatable {
                 playlist.isEnded = true
             } else if line == "#EXT-X-DISCONTINUITY" {
                 discontinuity = true
+            } else if let cue = HLSCue(line: line) {
+                cues.append(cue)
+            } else if let v = HLSLines.value(of: "#EXT-X-DATERANGE", in: line) {
+                ranges.append(HLSValues.attributes(v))
             } else if !line.hasPrefix("#") {
                 guard let inf = pending else { throw fail("segment URI \"\(line.prefix(60))\" has no #EXTINF before it") }
                 let date = pendingDate ?? nextDate
                 playlist.segments.append(segment(inf, uri: line, base: url, date: date, discontinuity: discontinuity))
+                playlist.segments[playlist.segments.count - 1].cues = cues
                 nextDate = date.map { $0.addingTimeInterval(inf.duration) }
                 pending = nil
                 pendingDate = nil
                 discontinuity = false
+                cues = []
             }
         }
         for k in playlist.segments.indices { playlist.segments[k].sequence = playlist.mediaSequence + k }
+        playlist.dateRanges = HLSDateRange.merged(ranges)
+        playlist.markAdBreaks()
         return playlist
     }
 

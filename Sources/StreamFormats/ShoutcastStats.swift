@@ -60,7 +60,12 @@ public struct ShoutcastStats: Sendable, Equatable {
         guard case .object = json else {
             throw ParseError(format: "shoutcast", location: "byte 0", message: "expected a JSON object of stream stats")
         }
-        return ShoutcastStats(
+        return ShoutcastStats(stream: json)
+    }
+
+    /// One stream's values from its JSON object (`/stats?json=1`, or an entry of `/statistics`'s `streams`).
+    init(stream json: LooseJSON) {
+        self.init(
             songTitle: json["songtitle"]?.text, nextTitle: json["nexttitle"]?.text,
             serverTitle: json["servertitle"]?.text, serverGenre: json["servergenre"]?.text,
             dj: json["dj"]?.text, bitrate: json["bitrate"]?.int, sampleRate: json["samplerate"]?.int,

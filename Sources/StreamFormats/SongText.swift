@@ -12,18 +12,15 @@ import Foundation
 ///   titles survive. `song_spot` M is a song, T an ad, anything else (F, ...) `.other`;
 ///   a blob with no `song_spot` (`text="Spot Block End" ...`) is `.other` too, since these
 ///   vendors mark songs explicitly. `length` ("HH:MM:SS", "MM:SS") becomes the duration.
-/// - "Artist - Title": when the source gives one string it is split at the FIRST " - "
-///   (so "Afterlife - Deeper - Into Places" is artist "Afterlife", title "Deeper - Into
-///   Places"); when there is no " - ", at the first " – " (en dash with spaces, which
-///   Icecast delivers as `&#8211;`). An em dash or a dash without spaces never splits.
-///   A separator dangling at either end is dropped ("Artist - " gives title "Artist").
+/// - "Artist - Title": see `splitArtistTitle(_:)` (the first " - ", except that a lone
+///   version tag after it, "Hungry Child - Edit", belongs to the title).
 /// - No track: empty after cleaning, only punctuation, or equal (ignoring case) to the
 ///   stream name, which stations send as a station ID between songs.
 /// - Attribute lists are never shown raw: a title made of `key="value"` pairs (WideOrbit,
 ///   iHeart, any vendor) gives its `text` (or `title`) value, or no track when it has none.
-/// - Ad markers: `START ADBREAK` (also `START AD BREAK`, `AD BREAK START`, any case) is an ad
-///   (titled "Ad break"); `STOP`/`END ADBREAK` ends it as an item that is not music, so no
-///   song shows until the next title.
+/// - Ad markers: `START ADBREAK` (also `START AD BREAK`, `AD BREAK START`, any case, and
+///   followed by an id as Bauer Media sends it) is an ad (titled "Ad break"); `STOP`/`END
+///   ADBREAK` ends it as an item that is not music, so no song shows until the next title.
 public enum SongText {
     /// Entities decoded, whitespace collapsed and trimmed; nil when nothing is left.
     public static func clean(_ text: String?) -> String? {
@@ -67,6 +64,13 @@ public enum SongText {
         return Track(title: title, artist: artist)
     }
 
+    /// Whether `raw` is a vendor attribute list (`text="…" song_spot="M" …`, the iHeart
+    /// `title="…",artist="…",url="…"` form, or any title made of `key="value"` pairs) rather
+    /// than text: such a title must never be shown as it is.
+    public static func isAttributeList(_ raw: String) -> Bool {
+        vendorBlob(raw) != nil || attributeList(raw) != nil
+    }
+
     /// The kind for a `song_spot` value: M song, T ad, anything else not music.
     public static func kind(songSpot: String?) -> ItemKind {
         switch songSpot?.trimmingSpacesAndTabs().uppercased() {
@@ -76,30 +80,19 @@ public enum SongText {
         }
     }
 
-    /// `(artist, title)` split at the first " - ", else the first " – "; artist nil when
-    /// the text does not split into two non-empty sides.
-    public static func splitArtistTitle(_ text: String) -> (artist: String?, title: String) {
-        var text = Substring(text)
-        for dash in ["-", "\u{2013}"] {   // a dangling separator at either end ("Artist -")
-            if text.hasPrefix(dash + " ") { text = text.dropFirst(2) }
-            if text.hasSuffix(" " + dash) { text = text.dropLast(2) }
-        }
-        for separator in [" - ", " \u{2013} "] {
-            guard let range = text.range(of: separator) else { continue }
-            let artist = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            let title = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            if !artist.isEmpty, !title.isEmpty { return (artist, title) }
-            return (nil, artist.isEmpty ? title : artist)
-        }
-        return (nil, String(text))
-    }
 
     // MARK: - Markers and attribute lists
 
     /// An ad-break marker's item, or nil when `text` is not one.
     private static func adMarker(_ text: String) -> Track? {
-        let words = text.uppercased().replacingOccurrences(of: "_", with: " ")
+        var words = text.uppercased().replacingOccurrences(of: "_", with: " ")
             .split(whereSeparator: { $0 == " " || $0 == "-" }).joined(separator: " ")
+        // Bauer Media sends `START ADBREAK <id>` / `STOP ADBREAK <id>` (Kodi's ShoutcastFile.cpp
+        // matches the prefix): a trailing id after a START/STOP/END marker is dropped.
+        for marker in ["START ADBREAK", "START AD BREAK", "STOP ADBREAK", "STOP AD BREAK", "END ADBREAK", "END AD BREAK"]
+        where words.hasPrefix(marker + " ") {
+            words = marker
+        }
         switch words {
         case "START ADBREAK", "START AD BREAK", "ADBREAK START", "AD BREAK START", "ADBREAK", "AD BREAK":
             return Track(title: "Ad break", kind: .ad)

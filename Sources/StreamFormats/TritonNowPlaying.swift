@@ -68,8 +68,10 @@ public enum TritonNowPlaying {
 
     /// The kind of a Triton `cue_type` (the SDK's `CuePoint` types): "track"/"music"/"song"
     /// are songs; ad cues ("ad", "break", "endbreak", "targetspot", "commercial") ads;
-    /// sweepers ("stationid", "jingle", "sweeper", "promo", "imaging") station IDs; "speech",
-    /// "cue_display" and anything unknown are not songs.
+    /// sweepers ("stationid", "jingle", "sweeper", "promo", "imaging") station IDs; "speech"
+    /// and anything unknown are not songs. An item's `ad_type` or `sweeper_type` without a
+    /// `cue_type` marks an ad or a station ID, and its `cue_display` (a boolean in the SDK)
+    /// other than "true" makes it not a song.
     public static func cueKind(_ type: String) -> ItemKind {
         let word = type.trimmingCharacters(in: .whitespaces).lowercased()
             .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
@@ -98,6 +100,11 @@ public enum TritonNowPlaying {
         var kind = kind(item.attributes["type"] ?? "track")
         if kind == .song, let programType = value("program_type") { kind = self.kind(programType) }
         if kind == .song, let cueType = value("cue_type") { kind = self.cueKind(cueType) }
+        if kind == .song, value("cue_type") == nil {   // the SDK's ad and sweeper attributes alone
+            if value("ad_type") != nil { kind = .ad } else if value("sweeper_type") != nil { kind = .stationID }
+        }
+        // `cue_display` is the SDK's boolean "show this cue point in players": false is not a song.
+        if kind == .song, let display = value("cue_display"), display.lowercased() != "true" { kind = .other }
         let start = value("cue_time_start").flatMap { epoch($0, unitIsMilliseconds: true) }
             ?? item.attributes["timestamp"].flatMap { epoch($0, unitIsMilliseconds: false) }
         return Track(title: title, artist: value("track_artist_name"), album: value("track_album_name"),
