@@ -31,23 +31,30 @@ public struct HLSSegment: Sendable, Equatable {
     /// attribute, or among the title's own attributes).
     public var songSpot: String? { spotAttributes["song_spot"] ?? attributes["song_spot"] }
 
-    /// What the segment carries: a plain title is a song (the text rules decide further); an
+    /// What the segment carries: inside an ad break, an ad; else a plain title is a song (the text rules decide further); an
     /// attribute-form title is what its `song_spot` says (`M` song, `T` ad, another code not
     /// music); without a code, a `title` is a song and a bare `text` (a block marker such as
     /// `text="Spot Block End"`) is not.
     public var kind: ItemKind {
+        if inAdBreak { return .ad }
         guard !attributes.isEmpty else { return .song }
         guard let songSpot else { return attributes["title"] != nil ? .song : .other }
         return SongText.kind(songSpot: songSpot)
     }
 
-    /// The item the title describes, or nil when there is none. The attribute form gives
+    /// The item the title describes, or nil when there is none. Inside an ad break it is an
+    /// ad, named by its title when that is readable text, else "Ad break". The attribute form gives
     /// title, artist, kind and the duration from `length="HH:MM:SS"`; a `title` that is
     /// itself an attribute list (`title="text=\"Spot Block End\" amgTrackId=\"…\""`) is read
     /// as one, its flags deciding the kind when the segment has no `song_spot`; a plain title goes
     /// through ``SongText/track(fromTitle:streamName:)`` (vendor blobs, ad markers, "Artist -
     /// Title"), except ProSTREAM's placeholder "no desc".
     public var track: Track? {
+        if inAdBreak {   // whatever the title says, an ad is on
+            let named = attributes.isEmpty ? SongText.track(fromTitle: title)?.title : attributes["title"] ?? attributes["text"]
+            let name = named.flatMap(nonEmpty).flatMap { $0.lowercased() == "no desc" || SongText.isAttributeList($0) ? nil : $0 }
+            return Track(title: name ?? "Ad break", start: programDateTime, kind: .ad)
+        }
         if !attributes.isEmpty {
             guard let name = nonEmpty(attributes["title"] ?? attributes["text"]) else { return nil }
             if SongText.isAttributeList(name) {   // iHeart nests WideOrbit's list in `title`

@@ -60,17 +60,34 @@ public struct ID3Tag: Sendable, Equatable {
         return nil
     }
 
-    /// The item the tag describes, read like any title pair (`SongText.track(title:…)`): a
-    /// `TIT2` that is an attribute list (`text="…" song_spot="M" …`) is read as one (its text
-    /// and flags), never shown raw. Nil without a title.
+    /// The item the tag describes, nil without a title. `TIT2` (else `TXXX` title or text) is
+    /// the title, `TPE1` (else `TXXX` artist) the artist, `TALB` the album, `TCOM` the
+    /// composer, read like any title pair (`SongText.track(title:…)`). A title with no artist
+    /// is one string and is split like an ICY title ("Artist - Title"); a title that is an
+    /// attribute list (`text="…" song_spot="M" …`) or an ad-break marker follows those rules
+    /// (``SongText/isStructured(_:)``), never shown raw. `TXXX` `song_spot` decides the kind
+    /// (M song, T ad, else not music); the duration is `TLEN` (milliseconds), else `TXXX`
+    /// `length` ("HH:MM:SS").
     public var track: Track? {
-        guard let title, SongText.isAttributeList(title) else {
-            return SongText.track(title: title, artist: artist, album: album, composer: composer)
+        guard let title = title ?? userText("title") ?? userText("text") else { return nil }
+        let artist = artist ?? userText("artist")
+        var track: Track
+        if artist != nil, !SongText.isStructured(title) {
+            guard let paired = SongText.track(title: title, artist: artist, album: album, composer: composer) else { return nil }
+            track = paired
+        } else {
+            guard let single = SongText.track(fromTitle: title) else { return nil }
+            track = single
+            track.artist = track.artist ?? SongText.clean(artist)
+            track.album = track.album ?? SongText.clean(album)
+            track.composer = track.composer ?? SongText.clean(composer)
         }
-        guard var track = SongText.track(fromTitle: title) else { return nil }
-        track.artist = SongText.clean(artist) ?? track.artist
-        track.album = SongText.clean(album) ?? track.album
-        track.composer = SongText.clean(composer)
+        if let songSpot = userText("song_spot") { track.kind = SongText.kind(songSpot: songSpot) }
+        if let milliseconds = text("TLEN").flatMap(Double.init), milliseconds > 0 {
+            track.duration = milliseconds / 1000
+        } else if let length = userText("length").flatMap(SongText.clockSeconds) {
+            track.duration = length
+        }
         return track
     }
 

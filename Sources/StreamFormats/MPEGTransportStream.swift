@@ -7,7 +7,7 @@
 /// Streaming" specifies) or with an `ID3 ` registration or metadata descriptor carries ID3.
 /// Any other PID whose PES payload begins with an ID3 header is read too (some packagers
 /// declare it as private data, or the PMT is missing). A PES with several tags gives them
-/// all. PES lengths of 0 (unbounded) are allowed; a PES ends at the next payload start on
+/// all, with or without a metadata access-unit cell header. PES lengths of 0 (unbounded) are allowed; a PES ends at the next payload start on
 /// its PID or at the end of the segment.
 enum MPEGTransportStream {
     /// The offset of the first packet, or nil when the bytes are not MPEG-TS.
@@ -63,7 +63,9 @@ enum MPEGTransportStream {
         for packet in pes {
             guard let (pts, body) = pesPayload(packet.payload) else { continue }
             guard id3PIDs.contains(packet.pid) || ID3Tag.length(of: body, at: 0) != nil else { continue }
-            var i = 0
+            // A payload wrapped in a metadata access-unit cell (ISO/IEC 13818-1 2.12.4: a
+            // 5-byte header before the tag) is read past its header.
+            var i = ID3Tag.length(of: body, at: 0) == nil && ID3Tag.length(of: body, at: 5) != nil ? 5 : 0
             while let length = ID3Tag.length(of: body, at: i), i + length <= body.count {
                 if let tag = try? ID3Tag.parse(body[i..<(i + length)]) {
                     found.append(TimedID3(tag: tag, offset: packet.offset, presentationTime: pts))

@@ -71,6 +71,16 @@ public enum SongText {
         vendorBlob(raw) != nil || attributeList(raw) != nil
     }
 
+    /// Whether `raw` is read by rules of its own rather than as plain text: an attribute list
+    /// (see ``isAttributeList(_:)``) or an ad-break marker (`START ADBREAK`). Such a title
+    /// goes through ``track(fromTitle:streamName:)`` even when an artist arrives separately.
+    public static func isStructured(_ raw: String) -> Bool {
+        isAttributeList(raw) || clean(raw).flatMap(adMarker) != nil
+    }
+
+    /// Seconds from a vendor `length` ("HH:MM:SS" or "MM:SS"); nil for zero or malformed.
+    public static func clockSeconds(_ text: String) -> Double? { seconds(text) }
+
     /// The kind for a `song_spot` value: M song, T ad, anything else not music.
     public static func kind(songSpot: String?) -> ItemKind {
         switch songSpot?.trimmingSpacesAndTabs().uppercased() {
@@ -79,7 +89,6 @@ public enum SongText {
         default: return .other
         }
     }
-
 
     // MARK: - Markers and attribute lists
 

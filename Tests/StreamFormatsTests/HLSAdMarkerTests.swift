@@ -93,6 +93,7 @@ import StreamTestSupport
         #expect(p.dateRanges[1].end == nil)                           // open
         #expect(ranges.allSatisfy { $0.isAdBreak })
         #expect(p.isInAdBreak)
-        #expect(p.segments[0].track == nil)
+        #expect(p.segments[0].track == Track(title: "Ad break", start: p.segments[0].programDateTime, kind: .ad),
+                "a segment in a break is an ad, whatever its title")
     }
 }
