@@ -4,10 +4,13 @@ import Testing
 
 @Suite("streamd run: shutdown under load and exact reloads", .serialized, .timeLimit(.minutes(3)))
 struct LifecycleTests {
-    /// The graceful shutdown deadline (StreamdDaemon.gracefulShutdownDeadline).
-    static let deadline: Duration = .seconds(5)
+    /// What users rely on: the process is gone inside systemd's `TimeoutStopSec=10s`, with
+    /// the final state written (graceful 5 s, then cancellation 3 s). How fast it usually is
+    /// (well under a second) is printed here and measured by benchmarks, not asserted: a
+    /// shared machine under a parallel build has taken 6.8 s.
+    static let deadline: Duration = .seconds(10)
 
-    @Test("SIGTERM with 200 event subscribers and 50 followed streams: exit 0 within the deadline, final state written, socket file gone, every subscriber's stream ended")
+    @Test("SIGTERM with 200 event subscribers and 50 followed streams: exit 0 inside TimeoutStopSec, final state written, socket file gone, every subscriber's stream ended")
     func shutdownUnderLoad() async throws {
         try await withLoopback { server in
             // 25 stations of 2 streams each: 50 followed ICY streams with titles.
@@ -70,7 +73,7 @@ struct LifecycleTests {
                     }
                 }
                 try await Task.sleep(for: .milliseconds(500))
-                let (status, took) = await daemon.stop(timeout: Self.deadline + .seconds(5))
+                let (status, took) = await daemon.stop(timeout: Self.deadline + .seconds(2))
                 changer.cancel()
                 #expect(status == 0, "exit status \(String(describing: status)); stderr: \(daemon.stderr.suffix(2000))")
                 #expect(took < Self.deadline, "shutdown took \(took)")

@@ -146,6 +146,20 @@ struct ProbeKindsTests {
         #expect(((try json(down.stdout)["stream"] as? [String: Any])?["error"] as? [String: Any])?["kind"] as? String == "connect")
     }
 
+    @Test("probe hls on a playlist whose titles say nothing prints the segment's timed ID3 title")
+    func hlsTimedID3() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/seg.ts", .bytes(try Fixture.bytes("hls/ffmpeg_muxed_ts_segment_timed_id3.ts"), contentType: "video/mp2t"))
+        server.route("/live.m3u8", .ok("#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:6, no desc\nseg.ts\n",
+                                       contentType: "application/vnd.apple.mpegurl"))
+        let result = try await StreamdProcess.run(["probe", "hls", server.url("/live.m3u8")])
+        await server.shutdown()
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let track = try #require((try json(result.stdout)["stream"] as? [String: Any])?["track"] as? [String: Any])
+        #expect(track["title"] as? String == "Clair de Lune")
+        #expect(track["composer"] as? String == "Claude Debussy")
+    }
+
     @Test("probe stream on a web page: down, exit 1, the reason says it is a web page")
     func webPage() async throws {
         let server = try await LoopbackServer.start()
