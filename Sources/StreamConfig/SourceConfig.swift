@@ -14,7 +14,7 @@ public struct SourceConfig: Sendable, Equatable {
         case composer(ucs: String?, dayURL: String?)
         /// `uuid` (required unless `url`), `day_url` (optional).
         case cadence(uuid: String?, dayURL: String?)
-        /// `mount`: which mount's title to read (nil: the only or first mount).
+        /// `mount`: which mount's title to read (nil: the only mount; none when the server lists several).
         case icecast(mount: String?)
         /// `sid`: the stream id on the server (default 1).
         case shoutcast(sid: Int)
@@ -65,7 +65,8 @@ public enum SpinitronToken: Sendable, Equatable, CustomStringConvertible, Custom
     /// `token = "..."`: the key itself.
     case inline(ConfigSecret)
     /// `token_file = "..."`: a file holding the key (absolute, or resolved against the
-    /// configuration file's directory), read when the source is polled.
+    /// configuration file's directory), read when the daemon starts and at every reload
+    /// (``StreamdConfiguration/stationSpecs()``), not at each poll.
     case file(String)
 
     /// `token <redacted>` or `token_file PATH`.

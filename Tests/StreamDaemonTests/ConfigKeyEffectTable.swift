@@ -1,0 +1,282 @@
+import Foundation
+import StreamTestSupport
+import Testing
+
+/// One documented key and how its effect is seen from outside the running daemon.
+struct KeyEffect: Sendable {
+    /// The dotted name: `daemon.socket`, `station.stream.mode`, `station.source.triton.mount`.
+    let key: String
+    /// What is looked at, in words.
+    let observed: String
+    /// nil when the effect is seen; otherwise what was seen instead.
+    let check: @Sendable (KeyRig) async throws -> String?
+
+    init(_ key: String, _ observed: String, _ check: @escaping @Sendable (KeyRig) async throws -> String?) {
+        self.key = key
+        self.observed = observed
+        self.check = check
+    }
+}
+
+enum KeyEffects {
+    static let table: [KeyEffect] = daemon + station + stream + source + perKind
+
+    // MARK: [daemon]
+
+    static let daemon: [KeyEffect] = [
+        KeyEffect("daemon.socket", "the API answers on the configured relative path (in the daemon's directory), not on another") { rig in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: rig.path(KeyRig.socketName))
+            guard attributes?[.type] as? FileAttributeType == .typeSocket else { return "no socket file at \(rig.path(KeyRig.socketName)): \(rig.sandbox.files())" }
+            let answer = try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/v1/state")
+            return answer.status == 200 ? nil : "GET /v1/state on it answered \(answer)"
+        },
+        KeyEffect("daemon.socket_mode", "the socket file's permission bits") { rig in
+            var info = stat()
+            guard stat(rig.path(KeyRig.socketName), &info) == 0 else { return "stat: \(String(cString: strerror(errno)))" }
+            let mode = Int(info.st_mode) & 0o777
+            return mode == KeyRig.socketMode ? nil : "mode 0\(String(mode, radix: 8)), configured 0\(String(KeyRig.socketMode, radix: 8))"
+        },
+        KeyEffect("daemon.state_file", "the state document is written at the configured path (and not at another)") { rig in
+            try await rig.eventually {
+                guard let data = FileManager.default.contents(atPath: rig.path(KeyRig.stateName)) else { return "no file; the sandbox holds \(rig.sandbox.files())" }
+                let document = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+                let ids = (document["stations"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                if ids != KeyRig.stationIDs { return "its stations are \(ids ?? [])" }
+                if FileManager.default.fileExists(atPath: rig.sandbox.stateFilePath) { return "a state file also appeared at \(rig.sandbox.stateFilePath)" }
+                return nil
+            }
+        },
+        KeyEffect("daemon.live", "`live` of GET /v1/state names the configured (second) station") { rig in
+            let live = try await rig.daemon.state()["live"] as? String
+            return live == "utf-fm" ? nil : "live is \(live ?? "null")"
+        },
+        KeyEffect("daemon.log_level", "`debug` lines appear on standard error") { rig in
+            await rig.daemon.waitForLog(" DEBUG ", timeout: .seconds(3)) ? nil : "no DEBUG line in: \(rig.daemon.stderr.suffix(800))"
+        },
+        KeyEffect("daemon.listen", "the TCP listener answers GET /v1/state and refuses POST /v1/reload (read-only)") { rig in
+            let state = try await rig.tcp("/v1/state")
+            let document = try? JSONSerialization.jsonObject(with: Data(state.body.utf8)) as? [String: Any]
+            let ids = (document?["stations"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            guard state.status == 200, ids == KeyRig.stationIDs else { return "GET /v1/state over TCP: \(state.status) \(state.body.prefix(300))" }
+            let reload = try await rig.tcp("/v1/reload", ["-X", "POST"])
+            return reload.status == 403 ? nil : "POST /v1/reload over TCP answered \(reload.status), not 403"
+        },
+        KeyEffect("daemon.user_agent_suffix", "the User-Agent of a stream request and of a source request ends with the suffix") { rig in
+            try await rig.eventually {
+                let agents = ["/a/live", "/a/composer/now"].map { rig.server.requests(to: $0).first?.header("User-Agent") }
+                let good = agents.allSatisfy { $0?.hasPrefix("streamd/") == true && $0?.hasSuffix(" " + KeyRig.userAgentSuffix) == true }
+                return good ? nil : "User-Agents on the stream and the source: \(agents)"
+            }
+        },
+    ]
+
+    // MARK: [[station]]
+
+    static let station: [KeyEffect] = [
+        KeyEffect("station.id", "the stations of GET /v1/state, by id, in file order") { rig in
+            let ids = (try await rig.daemon.state()["stations"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            return ids == KeyRig.stationIDs ? nil : "stations \(ids ?? [])"
+        },
+        KeyEffect("station.name", "`name` of the station in GET /v1/state and GET /v1/stations") { rig in
+            let name = try await rig.station("keys-fm")["name"] as? String
+            let list = try await rig.daemon.get("/v1/stations").text
+            return name == "Config Keys FM" && list.contains("\"Config Keys FM\"") ? nil : "name \(name ?? "null"); /v1/stations \(list.prefix(300))"
+        },
+        KeyEffect("station.tagline", "`tagline` of the station in GET /v1/state") { rig in
+            let tagline = try await rig.station("keys-fm")["tagline"] as? String
+            return tagline == "Every key, once" ? nil : "tagline \(tagline ?? "null")"
+        },
+        KeyEffect("station.timezone", "`timezone` in the state, and the composer day schedule is asked for the station-local date (not UTC's)") { rig in
+            let zone = try await rig.station("keys-fm")["timezone"] as? String
+            guard zone == rig.zone else { return "timezone \(zone ?? "null"), configured \(rig.zone)" }
+            return try await rig.eventually {
+                let asked = rig.server.requests(to: "/a/schedule/day").compactMap(\.query)
+                let local = [KeyRig.day(in: rig.zone, at: Date(timeIntervalSinceNow: -60)), KeyRig.day(in: rig.zone)]
+                return asked.contains { q in local.contains { q.contains("date=\($0)") } } ? nil
+                    : "day schedule queries \(asked); the station-local date in \(rig.zone) is \(local.last!), UTC's \(KeyRig.day(in: "UTC"))"
+            }
+        },
+        KeyEffect("station.charset", "the stream's title bytes C3 80 decode as Windows-1252 (\"Ã€\"), not as UTF-8 (\"À\")") { rig in
+            try await rig.eventually {
+                let title = try await rig.station("keys-fm").songTitle
+                return title == "XÃ€Y" ? nil : "title \(title.map { "\($0.unicodeScalars.map { String($0.value, radix: 16) })" } ?? "null")"
+            }
+        },
+        KeyEffect("station.stream", "the station's streams in GET /v1/state, one per [[station.stream]]") { rig in
+            let ids = rig.streams(try await rig.station("keys-fm")).compactMap { $0["id"] as? String }
+            return ids == ["air-1"] ? nil : "streams \(ids)"
+        },
+        KeyEffect("station.source", "the station's sources in GET /v1/state, one per [[station.source]], in order") { rig in
+            let kinds = rig.sources(try await rig.station("sources-fm")).compactMap { $0["kind"] as? String }
+            let want = ["triton", "composer", "cadence", "cadence", "shoutcast", "azuracast", "spinitron", "spinitron", "triton"]
+            return kinds == want ? nil : "sources \(kinds)"
+        },
+    ]
+
+    // MARK: [[station.stream]]
+
+    static let stream: [KeyEffect] = [
+        KeyEffect("station.stream.id", "`streams[].id` in GET /v1/state") { rig in
+            let id = rig.streams(try await rig.station("probe-fm")).first?["id"] as? String
+            return id == "probed" ? nil : "stream id \(id ?? "null")"
+        },
+        KeyEffect("station.stream.url", "`streams[].url` in the state, and the loopback server is asked for that path") { rig in
+            let url = rig.streams(try await rig.station("keys-fm")).first?["url"] as? String
+            guard url == rig.server.url("/a/live") else { return "url \(url ?? "null")" }
+            return rig.server.requests(to: "/a/live").isEmpty ? "nobody asked for /a/live" : nil
+        },
+        KeyEffect("station.stream.mode", "`probe`: `mode` in the state, and each connection is hung up after the first title") { rig in
+            let mode = rig.streams(try await rig.station("probe-fm")).first?["mode"] as? String
+            guard mode == "probe" else { return "mode \(mode ?? "null")" }
+            return try await rig.eventually {
+                let opened = rig.server.requests(to: "/p/live").count, closed = rig.server.connectionsClosed(to: "/p/live").count
+                return opened >= 2 && closed >= 2 ? nil : "\(opened) connections, \(closed) closed"
+            }
+        },
+        KeyEffect("station.stream.interval", "a probed stream is connected again every interval: 3 hang-ups at least 0.7 s apart (1 s, not 60 s)") { rig in
+            try await rig.eventually {
+                let closes = rig.server.connectionsClosed(to: "/p/live")
+                guard closes.count >= 3 else { return "\(closes.count) probe connections ended in \(ContinuousClock.now - rig.started)" }
+                let gaps = zip(closes.dropFirst(), closes).map { $0 - $1 }
+                return gaps.allSatisfy { $0 >= .milliseconds(700) } ? nil : "probes closer together than the interval: \(gaps)"
+            }
+        },
+        KeyEffect("station.stream.format", "`icy` on a .m3u8 URL: read as ICY (up, its title), not as an HLS playlist") { rig in
+            try await rig.eventually {
+                let station = try await rig.station("format-fm")
+                let stream = rig.streams(station).first ?? [:]
+                return stream["status"] as? String == "up" && stream["name"] as? String == "Format Stream"
+                    && station.songTitle == "Read As ICY" && station.songSource == "icy" ? nil
+                    : "stream \(JSONText.compact(stream)); song \(station.songTitle ?? "null") from \(station.songSource ?? "null")"
+            }
+        },
+        KeyEffect("station.stream.charset", "`utf-8` on the stream overrides the station's `iso-8859-1`: the bytes C3 80 decode as \"À\"") { rig in
+            try await rig.eventually {
+                let title = try await rig.station("utf-fm").songTitle
+                return title == "XÀY" ? nil : "title \(title.map { "\($0.unicodeScalars.map { String($0.value, radix: 16) })" } ?? "null")"
+            }
+        },
+    ]
+
+    // MARK: [[station.source]]
+
+    static let source: [KeyEffect] = [
+        KeyEffect("station.source.kind", "each kind's parser reads its answer: the loopback-served shoutcast, azuracast, cadence and spinitron sources are `ok`") { rig in
+            try await rig.eventually {
+                let statuses = rig.sources(try await rig.station("sources-fm")).map { $0["status"] as? String ?? "null" }
+                return statuses.count == 9 && statuses[3...7].allSatisfy { $0 == "ok" } ? nil : "statuses \(statuses)"
+            }
+        },
+        KeyEffect("station.source.url", "`sources[].url` in the state is the configured URL, and the loopback server is asked for it") { rig in
+            let url = rig.sources(try await rig.station("keys-fm")).first?["url"] as? String
+            guard url == rig.server.url("/a/composer/now") else { return "url \(url ?? "null")" }
+            return rig.server.requests(to: "/a/composer/now").isEmpty ? "nobody asked for /a/composer/now" : nil
+        },
+        KeyEffect("station.source.interval", "a source on a 1 s interval is polled about every second: 3 polls, and at least one per 3 s since start (not one per 15 s)") { rig in
+            try await rig.eventually {
+                let polls = rig.server.requests(to: "/a/composer/now").count
+                let elapsed = (ContinuousClock.now - rig.started) / .seconds(1)
+                return Double(polls) >= max(3, elapsed / 3) ? nil : "\(polls) polls in \(elapsed) s"
+            }
+        },
+        KeyEffect("station.source.timeout", "an answer slower than 300 ms fails as `timeout` (the default would wait 10 s)") { rig in
+            try await rig.eventually {
+                let slow = rig.sources(try await rig.station("sources-fm")).last ?? [:]
+                let error = slow["error"] as? [String: Any]
+                return ["error", "stale"].contains(slow["status"] as? String) && slow["okAt"] is NSNull
+                    && error?["kind"] as? String == "timeout" ? nil : "source \(JSONText.compact(slow))"
+            }
+        },
+    ]
+
+    // MARK: Keys per kind
+
+    /// `sources[index].url` of sources-fm contains `part`.
+    static func reportedURL(_ rig: KeyRig, _ index: Int, contains parts: [String]) async throws -> String? {
+        let url = rig.sources(try await rig.station("sources-fm"))[safe: index]?["url"] as? String ?? "null"
+        return parts.allSatisfy { url.contains($0) } ? nil : "the derived URL is \(url), expected it to contain \(parts)"
+    }
+
+    /// The loopback server was asked for `path` with a query holding every one of `parts`.
+    static func asked(_ rig: KeyRig, _ path: String, query parts: [String]) async throws -> String? {
+        try await rig.eventually {
+            let asked = rig.requested(path)
+            return asked.contains { q in parts.allSatisfy { q.contains($0) } } ? nil : "asked \(asked), expected a query with \(parts)"
+        }
+    }
+
+    /// Every request to `path` carried `Authorization: Bearer token`; the token is in no log
+    /// line and not in the state.
+    static func bearer(_ rig: KeyRig, _ path: String, _ token: String) async throws -> String? {
+        if let problem = try await rig.eventually({
+            let headers = rig.server.requests(to: path).map { $0.header("Authorization") }
+            return !headers.isEmpty && headers.allSatisfy { $0 == "Bearer \(token)" } ? nil : "Authorization headers on \(path): \(headers)"
+        }) { return problem }
+        let logged = rig.daemon.stderr.components(separatedBy: "\n").filter { $0.contains(token) }
+        if !logged.isEmpty { return "the token appears on standard error: \(logged.prefix(3))" }
+        return try await rig.daemon.get("/v1/state").text.contains(token) ? "the token appears in the state" : nil
+    }
+
+    static let perKind: [KeyEffect] = [
+        KeyEffect("station.source.triton.mount", "the derived Triton URL in the state (the internet is out of reach)") { rig in
+            try await reportedURL(rig, 0, contains: ["https://np.tritondigital.com/", "mountName=KEYSFM"])
+        },
+        KeyEffect("station.source.triton.count", "`numberToFetch` of the derived Triton URL in the state") { rig in
+            try await reportedURL(rig, 0, contains: ["numberToFetch=7"])
+        },
+        KeyEffect("station.source.composer.ucs", "the derived Composer URL in the state") { rig in
+            try await reportedURL(rig, 1, contains: ["https://api.composer.nprstations.org/v1/widget/keys-ucs-0001/now"])
+        },
+        KeyEffect("station.source.composer.day_url", "the day schedule is fetched from `day_url`, its `date` replaced, its other query kept") { rig in
+            if let problem = try await asked(rig, "/a/schedule/day", query: ["feed=keys"]) { return problem }
+            let dated = rig.requested("/a/schedule/day").filter { $0.contains("date=1999-12-31") }
+            return dated.isEmpty ? nil : "the configured date was not replaced: \(dated)"
+        },
+        KeyEffect("station.source.cadence.uuid", "the derived Cadence URL in the state") { rig in
+            try await reportedURL(rig, 2, contains: ["https://cadence.nprstations.org/api/cadence/widget/keys-uuid-0002"])
+        },
+        KeyEffect("station.source.cadence.day_url", "the day schedule is fetched from `day_url` with the station-local (UTC) date") { rig in
+            try await asked(rig, "/cad/schedule", query: ["feed=keys", "date=\(KeyRig.day(in: "UTC"))"])
+        },
+        KeyEffect("station.source.icecast.mount", "the song is the title of the named mount (the second of two; leading `/` added)") { rig in
+            try await rig.eventually {
+                let station = try await rig.station("icecast-fm")
+                return station.songTitle == "Second Song" && station.songArtist == "Second Artist" ? nil
+                    : "song \(station.songArtist ?? "null") – \(station.songTitle ?? "null")"
+            }
+        },
+        KeyEffect("station.source.shoutcast.sid", "the loopback server is asked for /stats?sid=3&json=1") { rig in
+            try await asked(rig, "/sc/stats", query: ["sid=3", "json=1"])
+        },
+        KeyEffect("station.source.azuracast.station", "the loopback server is asked for /api/nowplaying/{station}, and the answer's station is selected (source ok)") { rig in
+            if let problem = try await asked(rig, "/azura/api/nowplaying/azuratest_radio", query: []) { return problem }
+            return try await rig.eventually {
+                let status = rig.sources(try await rig.station("sources-fm"))[safe: 5]?["status"] as? String
+                return status == "ok" ? nil : "the azuracast source is \(status ?? "null")"
+            }
+        },
+        KeyEffect("station.source.spinitron.token", "`Authorization: Bearer TOKEN` on the spins and playlists requests; never logged or in the state") { rig in
+            if let problem = try await bearer(rig, "/spin-inline/spins", KeyRig.inlineToken) { return problem }
+            return try await bearer(rig, "/spin-inline/playlists", KeyRig.inlineToken)
+        },
+        // Last in the table: its reload restarts sources-fm's watchers.
+        KeyEffect("station.source.spinitron.token_file", "the file's key (relative to the configuration's directory, whitespace trimmed) as `Authorization: Bearer`; a new key in the file after POST /v1/reload") { rig in
+            if let problem = try await bearer(rig, "/spin-file/spins", KeyRig.fileToken) { return problem }
+            if let problem = try await bearer(rig, "/spin-file/playlists", KeyRig.fileToken) { return problem }
+            let rotated = "tok-rotated-51b0c4"
+            try "\(rotated)\n".write(toFile: rig.path(KeyRig.tokenFile), atomically: true, encoding: .utf8)
+            let before = rig.server.requests(to: "/spin-file/spins").count
+            let reload = try await SocketHTTP.request(rig.daemon.socketPath, "POST", "/v1/reload")
+            guard reload.status == 200 else { return "POST /v1/reload answered \(reload)" }
+            return try await rig.eventually {
+                let after = rig.server.requests(to: "/spin-file/spins").dropFirst(before).map { $0.header("Authorization") }
+                return after.last == "Bearer \(rotated)" && !rig.daemon.stderr.contains(rotated) ? nil
+                    : "after the reload the spins requests carried \(after)"
+            }
+        },
+    ]
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
