@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The exit codes of the brief (sysexits.h values).
 enum ExitStatus {
-    /// The command line was wrong, or the command is not built yet.
+    /// The command line was wrong.
     static let usage = ExitCode(64)
     /// No daemon answered on the socket.
     static let unavailable = ExitCode(69)
@@ -10,12 +10,6 @@ enum ExitStatus {
     static let config = ExitCode(78)
     /// A probe or check failed (the error is printed).
     static let failure = ExitCode(1)
-}
-
-/// Says plainly that a command is planned but not built yet, and exits 64.
-func notBuiltYet(_ command: String, issue: Int) throws -> Never {
-    printError("streamd \(command): not implemented yet (tracked in issue #\(issue))")
-    throw ExitStatus.usage
 }
 
 /// Writes a line to standard error.

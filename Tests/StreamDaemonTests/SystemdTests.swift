@@ -151,7 +151,10 @@ struct SystemdTests {
             }
             #expect(answer.status == 200, "stderr: \(daemon.stderr)")
             #expect(answer.body.contains("test-fm"))
-            #expect(daemon.stderr.contains("listening on fd:3"), "stderr: \(daemon.stderr)")
+            // The log line and the first answer race (the API can serve before the line reaches the file).
+            try await eventually("the log line 'listening on fd:3'", timeout: .seconds(5), detail: { daemon.stderr }) {
+                daemon.stderr.contains("listening on fd:3")
+            }
             #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/streamd.sock"),
                     "the configured path is not bound when systemd passes a socket")
         } catch {
