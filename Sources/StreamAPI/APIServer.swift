@@ -153,8 +153,16 @@ public final class APIServer: Sendable {
             return try await bind(bootstrap).get()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw APIServerError(code: .addressInUse, message: "cannot listen on \(listener): address already in use")
+        } catch let error as IOError where error.errnoCode == EACCES || error.errnoCode == EPERM {
+            throw APIServerError(code: .bindFailed, message: """
+                cannot listen on \(listener): permission denied. Run streamd as a user who may write \
+                there, or set [daemon] socket (or --socket) to a path you can write
+                """)
+        } catch let error as IOError {
+            throw APIServerError(code: .bindFailed,
+                                 message: "cannot listen on \(listener): \(UnixSocketFile.errorText(error.errnoCode))")
         } catch {
-            throw APIServerError(code: .bindFailed, message: "cannot listen on \(listener): \(error)")
+            throw APIServerError(code: .bindFailed, message: "cannot listen on \(listener): \(String(describing: error))")
         }
     }
 

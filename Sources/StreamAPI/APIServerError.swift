@@ -8,6 +8,8 @@ public struct APIServerError: Error, Sendable, Equatable, CustomStringConvertibl
         case daemonAlreadyRunning = "daemon-already-running"
         /// The path exists and is not a socket; streamd will not delete it.
         case notASocket = "not-a-socket"
+        /// The folder that should hold the Unix socket is missing and cannot be created.
+        case noSocketFolder = "no-socket-folder"
         /// The Unix socket path is longer than the system allows.
         case pathTooLong = "path-too-long"
         /// Binding, listening or setting the file mode failed for another reason.

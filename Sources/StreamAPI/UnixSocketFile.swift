@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,7 @@ enum UnixSocketFile {
         guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
             throw APIServerError(code: .pathTooLong, message: "the socket path \(path) is longer than the system allows (\(MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1) bytes)")
         }
+        try makeFolder(of: path)
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT { return }
@@ -31,6 +33,29 @@ enum UnixSocketFile {
             }
         case let code:
             throw APIServerError(code: .bindFailed, message: "cannot check the socket \(path): \(errorText(code))")
+        }
+    }
+
+    /// Creates the folder that will hold the socket (and its missing parents, mode 0755) when it
+    /// does not exist, as systemd's `RuntimeDirectory=` does for the service. When the user may
+    /// not create it, the error says what to do instead.
+    static func makeFolder(of path: String) throws(APIServerError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        var built = folder.hasPrefix("/") ? "" : "."
+        for part in folder.split(separator: "/") {
+            built += "/" + part
+            var info = stat()
+            if stat(built, &info) == 0 { continue }
+            guard errno == ENOENT, mkdir(built, 0o755) == 0 || errno == EEXIST else {
+                let code = errno
+                let why = code == EACCES || code == EPERM || code == EROFS ? "permission denied" : errorText(code)
+                throw APIServerError(code: .noSocketFolder, message: """
+                    cannot create the socket's folder \(folder): \(why). Run streamd as root (or as the \
+                    systemd service, which creates it), or set [daemon] socket (or --socket) to a path you \
+                    can write, such as /tmp/streamd.sock
+                    """)
+            }
         }
     }
 

@@ -74,12 +74,28 @@ struct APIListenerTests {
         #expect(FileManager.default.contents(atPath: path) == Data("keep me".utf8))
     }
 
-    @Test("a missing directory is a bind error naming the path")
+    @Test("a missing folder is created (mode 0755) and the socket bound in it")
     func missingDirectory() async throws {
-        let path = "/tmp/streamd-no-such-dir-\(getpid())/s.sock"
-        let failure = await apiStartFailure([.unix(path: path)])
-        #expect(failure?.code == .bindFailed)
-        #expect(failure?.message.contains(path) == true)
+        let folder = "/tmp/streamd-no-such-dir-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/run/s.sock"
+        let server = try await APIServer.start(listeners: [.unix(path: path)], backend: TestBackend(), hub: EventHub(),
+                                               logger: apiQuietLogger)
+        var info = stat()
+        #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK, "the socket is bound")
+        #expect(stat(folder + "/run", &info) == 0 && info.st_mode & 0o777 == 0o755)
+        await server.shutdown()
+    }
+
+    @Test("a folder that cannot be created: no-socket-folder naming it, with what to do")
+    func uncreatableFolder() async throws {
+        let file = "/tmp/streamd-plain-file-\(getpid())"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        defer { unlink(file) }
+        let failure = await apiStartFailure([.unix(path: file + "/sub/s.sock")])
+        #expect(failure?.code == .noSocketFolder)
+        #expect(failure?.message.contains("cannot create the socket's folder \(file)/sub") == true, "\(String(describing: failure))")
+        #expect(failure?.message.contains("[daemon] socket") == true)
     }
 
     @Test("TCP: the read-only routes and the screen on /; POST answers 403 with an error body")
