@@ -37,7 +37,7 @@ public enum ClientText {
     public static func next(_ answer: NextAnswer, station: StationState?) -> String {
         guard !answer.next.isEmpty else { return "Nothing scheduled\(answer.stale ? " (schedule stale)" : "")" }
         var lines = answer.next.map { program in
-            let time = program.start.map { localTime($0, zone: station?.timezone) } ?? "     "
+            let time = program.start.map { localTime($0, zone: station?.timezone) } ?? "         "
             let hosts = program.hosts.isEmpty ? "" : " with \(program.hosts.joined(separator: ", "))"
             return "\(time)  \(program.name)\(hosts)"
         }
@@ -96,11 +96,14 @@ public enum ClientText {
         return lines
     }
 
-    static func localTime(_ date: Date, zone: String?, seconds: Bool = false) -> String {
+    /// `date` as wall time in the station's zone (`zone`, an IANA name; the machine's when
+    /// unknown), always followed by the zone's abbreviation, so every time printed says which
+    /// zone it is in: `15:00 EST`, `10:02:03 EDT`.
+    public static func localTime(_ date: Date, zone: String?, seconds: Bool = false) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone.flatMap(TimeZone.init(identifier:)) ?? .current
-        formatter.dateFormat = seconds ? "HH:mm:ss" : "HH:mm"
+        formatter.dateFormat = seconds ? "HH:mm:ss zzz" : "HH:mm zzz"
         return formatter.string(from: date)
     }
 }

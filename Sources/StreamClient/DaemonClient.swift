@@ -54,6 +54,8 @@ public struct DaemonClientError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// Nothing answers on the socket (exit 69).
         case unreachable
+        /// The user may not use the socket (exit 77).
+        case permissionDenied
         /// The daemon answered with an error (e.g. unknown station).
         case refused
         /// The answer was not what the client expected.
@@ -75,7 +77,16 @@ public struct DaemonClientError: Error, Sendable, CustomStringConvertible {
     }
 
     init(unreachable socket: String, _ error: HTTPError) {
-        self.init(code: .unreachable, message: "no streamd answers on \(socket) (\(error.message)); is the daemon running?")
+        if error.kind == .timeout {
+            self.init(code: .unreachable, message: "streamd on \(socket) did not answer in time; is the daemon hung?")
+            return
+        }
+        let access = SocketAccess.diagnose(socket)
+        if case .permissionDenied = access {
+            self.init(code: .permissionDenied, message: access.message(for: socket))
+        } else {
+            self.init(code: .unreachable, message: access.message(for: socket))
+        }
     }
 
     init(answer: HTTPResponse, path: String) {

@@ -6,6 +6,14 @@ enum ExitStatus {
     static let usage = ExitCode(64)
     /// No daemon answered on the socket.
     static let unavailable = ExitCode(69)
+    /// The user may not use the daemon's socket.
+    static let noPermission = ExitCode(77)
+    /// The daemon's answer was not what this client understands (a version mismatch).
+    static let software = ExitCode(70)
+    /// `streamd status`: the daemon's health is degraded (monitoring's WARNING).
+    static let healthDegraded = ExitCode(1)
+    /// `streamd status`: the daemon's health is down (monitoring's CRITICAL).
+    static let healthDown = ExitCode(2)
     /// The configuration is invalid.
     static let config = ExitCode(78)
     /// A probe or check failed (the error is printed).

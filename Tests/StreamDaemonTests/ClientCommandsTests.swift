@@ -98,17 +98,38 @@ struct ClientCommandsTests {
             #expect(text.contains("stream main") && text.contains("up"), "\(text)")
             #expect(text.contains("source triton") && text.contains("source composer"), "\(text)")
             #expect(text.contains("ok"), "\(text)")
+            // Every time printed names its zone: "updated 04:08:00 GMT", "last answer 04:08:00 GMT".
+            let times = text.matches(of: /\d\d:\d\d:\d\d( [A-Z][A-Za-z0-9+-]{1,8})?/)
+            #expect(!times.isEmpty && times.allSatisfy { $0.output.1 != nil }, "a time without its zone: \(text)")
+            // --json: the API's own answers, /v1/health and /v1/state, under one object.
             let statusJSON = try await runStreamd(["status", "--json"] + socket)
             #expect(statusJSON.status == 0)
-            let rows = try #require(try json(statusJSON.stdout) as? [[String: Any]], "status --json: \(statusJSON.stdout.prefix(300))")
-            #expect(rows.first?["id"] as? String == station.id)
+            let object = try #require(try json(statusJSON.stdout) as? [String: Any], "status --json: \(statusJSON.stdout.prefix(300))")
+            let health = try #require(object["health"] as? [String: Any])
+            #expect(health["status"] as? String == "ok")
+            #expect(health["engine"] as? String == "alive")
+            let state = try #require(object["state"] as? [String: Any])
+            #expect((state["sequence"] as? Int ?? 0) > 0, "the document's sequence")
+            #expect((state["stations"] as? [[String: Any]])?.first?["id"] as? String == station.id)
+            let one = try await runStreamd(["status", "--json", "--station", station.id] + socket)
+            let oneObject = try #require(try json(one.stdout) as? [String: Any], "status --json --station: \(one.stdout.prefix(300))")
+            #expect((oneObject["station"] as? [String: Any])?["id"] as? String == station.id)
+            let unknown = try await runStreamd(["status", "--station", "nope"] + socket)
+            #expect(unknown.status == 64, "an unknown station is a usage error: \(unknown.status) \(unknown.stderr)")
         }
     }
 
-    @Test("streamd now flags a failing source and a down stream")
+    @Test("streamd now flags a failing source and a down stream; status exits 1 degraded, 2 down")
     func flagsProblems() async throws {
         try await withSettledDaemon { daemon, station in
             station.server.route(station.tritonPath, .status(503, "overloaded"))
+            try await daemon.waitForState("the failing source to show") { document in
+                let sources = document.station(station.id)?["sources"] as? [[String: Any]] ?? []
+                return sources.contains { $0["kind"] as? String == "triton" && $0["status"] as? String == "error" }
+            }
+            let degraded = try await runStreamd(["status", "--socket", daemon.socketPath])
+            #expect(degraded.status == 1, "degraded health exits 1: \(degraded.status)\n\(degraded.stdout)")
+            #expect(degraded.stdout.contains("health: degraded"), "\(degraded.stdout)")
             station.server.route(station.streamPath, .status(404, "no such mount"))
             try await daemon.waitForState("the failures to show") { document in
                 let sources = document.station(station.id)?["sources"] as? [[String: Any]] ?? []
@@ -122,13 +143,14 @@ struct ClientCommandsTests {
             #expect(flagged.contains { $0.contains("main") && $0.contains("down") }, "the down stream is flagged:\n\(result.stdout)")
             #expect(result.stdout.contains("OFF AIR"), "\(result.stdout)")
             let status = try await runStreamd(["status", "--socket", daemon.socketPath])
+            #expect(status.status == 2, "down health exits 2: \(status.status)")
             #expect(status.stdout.contains("health: down"),
                     "with no station on the air /v1/health answers 503 'down', and status must still say so:\n\(status.stdout)")
             #expect(status.stdout.contains("http"), "the error kind shows: \(status.stdout)")
         }
     }
 
-    @Test("streamd watch --json prints one JSON line per change")
+    @Test("streamd watch --json prints one JSON object per event: its type, its id and its data")
     func watch() async throws {
         try await withSettledDaemon { daemon, station in
             let watcher = try await StreamdClientProcess(["watch", "--json", "--socket", daemon.socketPath])
@@ -146,12 +168,87 @@ struct ClientCommandsTests {
                 for line in lines {
                     #expect((try? json(line)) is [String: Any], "not a JSON object line: \(line.prefix(200))")
                 }
-                let first = try #require(lines.first.flatMap { try? json($0) as? [String: Any] })
-                #expect(first["stations"] != nil, "the first line is the snapshot document")
-                let stationLines = lines.dropFirst().compactMap { try? json($0) as? [String: Any] }
-                #expect(stationLines.allSatisfy { $0["id"] as? String == station.id }, "the other lines are station objects")
+                let events = lines.compactMap { try? json($0) as? [String: Any] }
+                let first = try #require(events.first)
+                #expect(first["event"] as? String == "snapshot", "the first event is the snapshot: \(lines[0].prefix(200))")
+                #expect((first["data"] as? [String: Any])?["stations"] != nil, "its data is the document")
+                var lastID = first["id"] as? Int ?? 0
+                #expect(lastID > 0, "the snapshot carries its id (the document's sequence)")
+                for event in events.dropFirst() {
+                    #expect(event["event"] as? String == "station", "the other events are station changes: \(event)")
+                    #expect((event["data"] as? [String: Any])?["id"] as? String == station.id)
+                    let id = event["id"] as? Int ?? 0
+                    #expect(id > lastID, "ids rise: \(id) after \(lastID)")
+                    lastID = id
+                }
                 #expect(lines.count >= 5)
                 #expect(watcher.exitStatus == nil, "watch exited early: \(watcher.stderr)")
+            } catch {
+                await watcher.stop()
+                throw error
+            }
+            await watcher.stop()
+        }
+    }
+
+    @Test("a user without permission on the socket gets exit 77 and a message naming the group, never 'not running' or a port",
+          arguments: [["now"], ["status"], ["watch"]])
+    func permissionDenied(_ command: [String]) async throws {
+        try await withSettledDaemon { daemon, _ in
+            // The daemon's socket is mode 0660, root's; nobody (uid 65534) is not in its group.
+            let result = try await runTool("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                                try StreamdProcess.requireBinary()] + command + ["--socket", daemon.socketPath],
+                                           timeout: .seconds(20))
+            #expect(result.status == 77, "\(command): exit \(result.status); stderr: \(result.stderr)")
+            #expect(result.stderr.contains("permission denied"), "\(result.stderr)")
+            #expect(result.stderr.contains("add yourself to the group"), "\(result.stderr)")
+            #expect(!result.stderr.contains("port"), "no message about a Unix socket mentions a port: \(result.stderr)")
+            #expect(!result.stderr.contains("is the daemon running"), "\(result.stderr)")
+        }
+    }
+
+    @Test("a socket file nobody listens on (left by a stopped daemon): exit 69, the message says the file is stale")
+    func staleSocketFile() async throws {
+        let path = NSTemporaryDirectory() + "stale-\(UUID().uuidString.prefix(8)).sock"
+        // Bound, never listening, closed: the file stays and connect(2) is refused.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        defer { unlink(path) }
+        try #require(bound == 0, "bind \(path): errno \(errno)")
+        let result = try await runStreamd(["now", "--socket", path])
+        #expect(result.status == 69, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("left from a daemon that stopped"), "\(result.stderr)")
+        #expect(!result.stderr.contains("port"), "\(result.stderr)")
+    }
+
+    @Test("streamd watch says once that the connection is lost, and says when it is back")
+    func watchReconnects() async throws {
+        try await withLoopback { server in
+            let station = try LoopbackStation(server: server)
+            let sandbox = try DaemonSandbox()
+            defer { sandbox.cleanup() }
+            try sandbox.writeConfig(LoopbackStation.config(sandbox, [station]))
+            let first = try await DaemonProcess.start(sandbox)
+            let watcher = try await StreamdClientProcess(["watch", "--socket", first.socketPath])
+            do {
+                #expect(await watcher.wait(timeout: .seconds(10)) { !$0.isEmpty }, "watch printed nothing: \(watcher.stderr)")
+                _ = await first.stop()
+                try await Task.sleep(for: .seconds(3))   // about three reconnection attempts
+                let second = try await DaemonProcess.start(sandbox)
+                try await eventually("watch to say it reconnected", timeout: .seconds(15), detail: { watcher.stderr }) {
+                    watcher.stderr.contains("reconnected")
+                }
+                let lost = watcher.stderr.components(separatedBy: "connection lost").count - 1
+                #expect(lost == 1, "the loss is said once, not at every attempt:\n\(watcher.stderr)")
+                _ = await second.stop()
             } catch {
                 await watcher.stop()
                 throw error

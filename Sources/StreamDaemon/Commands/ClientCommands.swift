@@ -15,15 +15,22 @@ struct ClientOptions: ParsableArguments {
         station.map { "?station=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
     }
 
-    /// Runs `body` with a client; maps failures to the brief's exit codes (69 unreachable).
-    func withClient(_ body: (DaemonClient) async throws(DaemonClientError) -> Void) async throws {
+    /// Runs `body` with a client; maps failures to the documented exit codes (69 not running,
+    /// 77 permission denied, 70 an answer this client does not understand, else `refused`).
+    func withClient(refused: ExitCode = ExitStatus.failure,
+                    _ body: (DaemonClient) async throws(DaemonClientError) -> Void) async throws {
         let engine = try CurlEngine()
         defer { engine.shutdown() }
         do {
             try await body(DaemonClient(socket: ClientSocket.resolve(socket), engine: engine))
         } catch {
             printError("streamd: \(error.message)")
-            throw error.code == .unreachable ? ExitStatus.unavailable : ExitStatus.failure
+            switch error.code {
+            case .unreachable: throw ExitStatus.unavailable
+            case .permissionDenied: throw ExitStatus.noPermission
+            case .badAnswer: throw ExitStatus.software
+            case .refused: throw refused
+            }
         }
     }
 
@@ -82,28 +89,71 @@ struct StationsCommand: AsyncParsableCommand {
     }
 }
 
-/// `streamd status`.
+/// `streamd status`: the health verdict and every stream and source. Its exit status is the
+/// health, for monitoring: 0 ok, 1 degraded, 2 down.
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Every stream and source, up or failing.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Every stream and source, up or failing; exits 0 ok, 1 degraded, 2 down.",
+        discussion: """
+            The exit status is the daemon's health (GET /v1/health) for monitoring tools: 0 ok, 1 degraded, \
+            2 down; 64 an unknown --station, 69 no daemon answers, 77 permission denied on the socket. \
+            With --json it prints {"health": <the /v1/health answer>, "state": <the /v1/state answer>} \
+            (with --station, "station": <the /v1/stations/ID answer> instead of "state").
+            """)
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        try await options.withClient { client throws(DaemonClientError) in
-            let document = try await client.get("/v1/state", as: StateDocument.self)
-            let stations = options.station.map { id in document.stations.filter { $0.id == id } } ?? document.stations
-            if let id = options.station, stations.isEmpty {
-                throw DaemonClientError(code: .refused, message: "no station '\(id)'")
-            }
+        var verdict: HealthVerdict?
+        try await options.withClient(refused: ExitStatus.usage) { client throws(DaemonClientError) in
+            let healthBody = try await client.getBody("/v1/health", alsoAccepted: [503])
+            let health = try HealthVerdict.decode(healthBody)
+            verdict = health
+            let statePath = options.station.map { "/v1/stations/\($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0)" } ?? "/v1/state"
+            let stateBody = try await client.getBody(statePath)
             if options.json {
-                print(String(decoding: (try? StateDocument.makeEncoder(pretty: true).encode(stations)) ?? Data(), as: UTF8.self))
+                let key = options.station == nil ? "state" : "station"
+                let text = { (body: [UInt8]) in String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                print("{\"health\":\(text(healthBody)),\"\(key)\":\(text(stateBody))}")
                 return
             }
-            let health = String(decoding: (try? await client.getBody("/v1/health", alsoAccepted: [503])) ?? Array("{}".utf8), as: UTF8.self)
-            print("streamd \(document.stale ? "(stale) " : "")sequence \(document.sequence), updated \(document.updatedAt.formatted(.iso8601))")
-            if let status = (try? JSONSerialization.jsonObject(with: Data(health.utf8)) as? [String: Any])?["status"] as? String {
-                print("health: \(status)")
+            let stations: [StationState]
+            let header: String
+            do {
+                if options.station != nil {
+                    let station = try StateDocument.makeDecoder().decode(StationState.self, from: Data(stateBody))
+                    stations = [station]
+                    header = "streamd"
+                } else {
+                    let document = try StateDocument.makeDecoder().decode(StateDocument.self, from: Data(stateBody))
+                    stations = document.stations
+                    let zone = document.stations.first { $0.id == document.live }?.timezone ?? document.stations.first?.timezone
+                    header = "streamd \(document.stale ? "(stale) " : "")sequence \(document.sequence), updated \(ClientText.localTime(document.updatedAt, zone: zone, seconds: true))"
+                }
+            } catch {
+                throw DaemonClientError(code: .badAnswer, message: "the daemon's answer to \(statePath) did not decode: \(error)")
             }
+            print(header)
+            print("health: \(health.status)" + (health.problems.isEmpty ? "" : " (\(health.problems.joined(separator: "; ")))"))
             for station in stations { print(ClientText.status(station)) }
+        }
+        switch verdict?.status {
+        case "ok": return
+        case "degraded": throw ExitStatus.healthDegraded
+        default: throw ExitStatus.healthDown
+        }
+    }
+}
+
+/// The parts of `/v1/health` that `status` reads.
+struct HealthVerdict: Decodable {
+    var status: String
+    var problems: [String]
+
+    static func decode(_ body: [UInt8]) throws(DaemonClientError) -> HealthVerdict {
+        do {
+            return try JSONDecoder().decode(HealthVerdict.self, from: Data(body))
+        } catch {
+            throw DaemonClientError(code: .badAnswer, message: "the daemon's answer to /v1/health did not decode: \(error)")
         }
     }
 }

@@ -13,7 +13,8 @@ import NIOConcurrencyHelpers
 /// the feed), so Ctrl-C ends the feed's transfer before the engine stops.
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "watch", abstract: "Follow changes as they happen.")
-    @Flag(help: "Print each event's JSON, one a line.") var json = false
+    @Flag(help: "Print one JSON object per event, one a line: {\"event\": TYPE, \"id\": N, \"data\": <the event's JSON>}.")
+    var json = false
     @Option(help: "The daemon's socket (default: $STREAMD_SOCKET, /run/streamd/streamd.sock, or a running demo's).")
     var socket: String?
 
@@ -32,6 +33,9 @@ final class WatchFollower: Service, Sendable {
     let feed: EventFeed
     let json: Bool
     private let status = NIOLockedValueBox<ExitCode?>(nil)
+    /// Whether the connection is lost and the loss was reported (reported once, until a
+    /// reconnection is reported).
+    private let lost = NIOLockedValueBox(false)
 
     init(feed: EventFeed, json: Bool) {
         self.feed = feed
@@ -46,6 +50,9 @@ final class WatchFollower: Service, Sendable {
             await feed.follow { event in
                 switch event {
                 case .connected:
+                    if lost.withLockedValue({ was in defer { was = false }; return was }) {
+                        printError("streamd watch: reconnected")
+                    }
                     return true
                 case .message(let message):
                     print(render(message))
@@ -58,19 +65,34 @@ final class WatchFollower: Service, Sendable {
                         return false
                     }
                     if !loss.everConnected {
-                        printError("streamd: no streamd answers on \(feed.client.socket) (\(loss.detail)); is the daemon running?")
-                        status.withLockedValue { $0 = ExitStatus.unavailable }
+                        let access = SocketAccess.diagnose(feed.client.socket)
+                        printError("streamd: \(access.message(for: feed.client.socket))")
+                        let code = if case .permissionDenied = access { ExitStatus.noPermission } else { ExitStatus.unavailable }
+                        status.withLockedValue { $0 = code }
                         return false
                     }
-                    printError("streamd watch: connection lost; reconnecting…")
+                    if lost.withLockedValue({ was in defer { was = true }; return !was }) {
+                        printError("streamd watch: connection lost (\(loss.detail)); reconnecting…")
+                    }
                     return true
                 }
             }
         }
     }
 
+    /// One event as one JSON line: its type, its id (when it has one) and its data, verbatim
+    /// when the data is JSON, as a string otherwise.
+    static func jsonLine(_ message: SSEParser.Message) -> String {
+        let event = (try? JSONEncoder().encode(message.event ?? "message")).map { String(decoding: $0, as: UTF8.self) } ?? "\"message\""
+        let isJSON = (try? JSONSerialization.jsonObject(with: Data(message.data.utf8), options: [.fragmentsAllowed])) != nil
+        let data = isJSON ? message.data
+            : (try? JSONEncoder().encode(message.data)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        let id = message.id.map { ",\"id\":\($0)" } ?? ""
+        return "{\"event\":\(event)\(id),\"data\":\(data)}"
+    }
+
     private func render(_ message: SSEParser.Message) -> String {
-        if json { return message.data }
+        if json { return Self.jsonLine(message) }
         let decoder = StateDocument.makeDecoder()
         switch message.event {
         case "station":
