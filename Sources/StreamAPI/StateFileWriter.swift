@@ -16,6 +16,7 @@ public final class StateFileWriter: StatePublisher {
         var document: StateDocument?
         var finishing = false
         var written: UInt64 = 0
+        var lastWriteFailed = false
         var finished: [CheckedContinuation<Void, Never>] = []
         var threadDone = false
     }
@@ -41,6 +42,10 @@ public final class StateFileWriter: StatePublisher {
     /// The sequence of the last version on disk.
     public var writtenSequence: UInt64 { state.withLockedValue { $0.written } }
 
+    /// Whether the most recent write failed (the file then holds ``writtenSequence``, older
+    /// than what was last published).
+    public var lastWriteFailed: Bool { state.withLockedValue { $0.lastWriteFailed } }
+
     /// Writes what is queued and stops the thread; call at shutdown.
     public func finish() async {
         await withCheckedContinuation { continuation in
@@ -55,6 +60,10 @@ public final class StateFileWriter: StatePublisher {
     }
 
     private func run() {
+        // A run of failed writes, on this thread only.
+        var failingSince: Date?
+        var failedWrites = 0
+        var lastLogged = Date.distantPast
         while true {
             wake.wait()
             let (document, finishing) = state.withLockedValue { s in
@@ -64,9 +73,24 @@ public final class StateFileWriter: StatePublisher {
             if let document {
                 do {
                     try file.write(document)
-                    state.withLockedValue { $0.written = document.sequence }
+                    state.withLockedValue {
+                        $0.written = document.sequence
+                        $0.lastWriteFailed = false
+                    }
+                    if let since = failingSince {
+                        logger.notice("state file \(file.path) written again (after \(failedWrites) failed writes since \(since.formatted(.iso8601)))")
+                        failingSince = nil
+                    }
                 } catch {
-                    logger.error("\(error)")
+                    // The first failure, then one line every 5 minutes while it lasts.
+                    state.withLockedValue { $0.lastWriteFailed = true }
+                    let now = Date()
+                    if failingSince == nil { failingSince = now; failedWrites = 0; lastLogged = .distantPast }
+                    failedWrites += 1
+                    if now.timeIntervalSince(lastLogged) >= 300 {
+                        lastLogged = now
+                        logger.error("\(error)\(failedWrites > 1 ? " (\(failedWrites) failed writes since \(failingSince!.formatted(.iso8601)))" : "")")
+                    }
                 }
             }
             if finishing {

@@ -22,6 +22,8 @@ public struct HLSWatcher: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
     let reporter: WatchReporter
+    /// The outages this watcher logs (none for a one-off probe).
+    var failures: FailureLogger?
 
     var spec: StreamSpec { station.streams[index] }
 
@@ -72,10 +74,13 @@ public struct HLSWatcher: Sendable {
             if idle > 3 * target && !playlist.isEnded {
                 if state.status != .stalled {
                     state.status = .stalled
-                    report(.stalled(ErrorValue(kind: "stalled", message: "media sequence stuck at \(playlist.mediaSequence) for \(Int(idle)) s", at: now)))
+                    let error = ErrorValue(kind: "stalled", message: "media sequence stuck at \(playlist.mediaSequence) for \(Int(idle)) s", at: now)
+                    report(.stalled(error))
+                    failures?.failed("\(error.kind): \(error.message)", at: now, retry: nil)
                 }
             } else if state.status != .up {
                 state.status = .up
+                failures?.recovered(at: now)
                 report(.up(StreamHead(contentType: "application/vnd.apple.mpegurl", name: nil,
                                       announcedBitrate: state.bandwidth.map { $0 / 1000 }), at: now))
             }
@@ -89,14 +94,18 @@ public struct HLSWatcher: Sendable {
             }
             if playlist.isEnded {
                 state.status = .down
-                report(.down(ErrorValue(kind: "eof", message: "the playlist ended (#EXT-X-ENDLIST)", at: now)))
+                let error = ErrorValue(kind: "eof", message: "the playlist ended (#EXT-X-ENDLIST)", at: now)
+                report(.down(error))
+                failures?.failed("\(error.kind): \(error.message)", at: now, retry: .seconds(30))
                 return .seconds(30)
             }
             return .milliseconds(Int(target * 1000))
         } catch {
             state.status = .down
             state.mediaURL = nil
-            report(.down(ErrorValue(any: error, at: now)))
+            let value = ErrorValue(any: error, at: now)
+            report(.down(value))
+            failures?.failed("\(value.kind): \(value.message)", at: now, retry: .seconds(10))
             return .seconds(10)
         }
     }

@@ -38,18 +38,22 @@ public struct SourcePoller: Sendable {
     public func run() async {
         var state = PollState()
         var backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
+        var failures = FailureLog(subject: "source \(station.id)/\(spec.kind.rawValue)")
         while !Task.isCancelled {
             let event = await poll(&state)
             if Task.isCancelled { return }
             reporter.source(index, event)
             let delay: Duration
+            let line: FailureLog.Line?
             if case .failed(let error) = event {
                 delay = backoff.nextDelay()
-                logger.warning("source \(station.id)/\(spec.kind.rawValue) failed: \(error.kind): \(error.message); next try in \(delay)")
+                line = failures.failed("\(error.kind): \(error.message)", at: clock(), retry: delay)
             } else {
                 backoff.reset()
                 delay = spec.interval
+                line = failures.recovered(at: clock())
             }
+            if let line { logger.log(level: line.level, "\(line.text)") }
             await wakeup.wait(for: delay)
         }
     }

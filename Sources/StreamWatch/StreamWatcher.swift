@@ -19,6 +19,8 @@ public struct StreamWatcher: Sendable {
     let clock: @Sendable () -> Date
     let reporter: WatchReporter
     let metadataHealth: MetadataHealth
+    /// The outages this watcher logs: the first failure, a summary of repeats, the recovery.
+    let failures: FailureLogger
 
     /// Creates a watcher for `station.streams[index]`.
     public init(station: StationSpec, index: Int, engine: CurlEngine, wakeup: Wakeup, tuning: MonitorTuning,
@@ -32,6 +34,7 @@ public struct StreamWatcher: Sendable {
         self.clock = clock
         self.reporter = reporter
         self.metadataHealth = MetadataHealth(station: station.id, stream: station.streams[index].id, logger: logger)
+        self.failures = FailureLogger(subject: "stream \(station.id)/\(station.streams[index].id)", logger: logger)
     }
 
     var spec: StreamSpec { station.streams[index] }
@@ -53,7 +56,8 @@ public struct StreamWatcher: Sendable {
                 return
             }
             let healthy = outcome.upSince.map { clock().timeIntervalSince($0) >= tuning.healthyAfter.seconds } ?? false
-            let failed = judge(outcome)
+            let failure = judge(outcome)
+            let failed = failure != nil
             let delay: Duration
             if spec.mode == .probe {
                 delay = failed ? min(backoff.nextDelay(), spec.probeInterval) : spec.probeInterval
@@ -62,17 +66,27 @@ public struct StreamWatcher: Sendable {
                 if healthy { backoff.reset() }
                 delay = backoff.nextDelay()
             }
+            if let failure {
+                failures.failed(failure, at: clock(), retry: delay)
+            } else if spec.mode == .probe {
+                failures.recovered(at: clock())
+            }
             await wakeup.wait(for: delay)
         }
     }
 
     private var hls: HLSWatcher {
-        HLSWatcher(station: station, index: index, engine: engine, wakeup: wakeup, logger: logger, clock: clock, reporter: reporter)
+        HLSWatcher(station: station, index: index, engine: engine, wakeup: wakeup, logger: logger, clock: clock, reporter: reporter,
+                   failures: failures)
     }
 
     private func makeSession() -> StreamSession {
         StreamSession(spec: spec, charset: station.charset, probe: spec.mode == .probe, tuning: tuning,
-                      metadataHealth: metadataHealth, clock: clock) { [reporter, index] event in reporter.stream(index, event) }
+                      metadataHealth: metadataHealth, clock: clock) { [reporter, index, failures, clock, tuning] event in
+            if case .up(_, let time) = event { failures.up(at: time) }
+            failures.confirm(at: clock(), healthyAfter: tuning.healthyAfter.seconds)
+            reporter.stream(index, event)
+        }
     }
 
     private func request() -> HTTPRequest {
@@ -82,34 +96,37 @@ public struct StreamWatcher: Sendable {
                     maxBodyBytes: nil, acceptCompressed: false)
     }
 
-    /// Reports how the session ended; returns true when it counts as a failure.
-    private func judge(_ outcome: StreamSession.Outcome) -> Bool {
+    /// Reports how the session ended; returns what failed (`kind: message`, for the log), or
+    /// nil when it did not count as a failure.
+    private func judge(_ outcome: StreamSession.Outcome) -> String? {
         let now = clock()
+        let value: ErrorValue
         if let refusal = outcome.refusal {
-            report(.down(refusal))
-            return true
+            value = refusal
+            report(.down(value))
+            return "\(value.kind): \(value.message)"
         }
         switch outcome.result {
         case .success:
-            if spec.mode == .probe && outcome.receivedAudio { return false }
-            report(.down(ErrorValue(kind: "eof", message: "the server ended the stream", at: now)))
-            return true
+            if spec.mode == .probe && outcome.receivedAudio { return nil }
+            value = ErrorValue(kind: "eof", message: "the server ended the stream", at: now)
+            report(.down(value))
         case .failure(let error):
             if spec.mode == .probe, outcome.probeSatisfied {
-                return false  // the probe got its title or its audio and hung up on purpose
+                return nil  // the probe got its title or its audio and hung up on purpose
             }
             if spec.mode == .probe, outcome.receivedAudio, error.kind == .timeout {
-                report(.stalled(ErrorValue(kind: "stalled", message: "only a trickle of audio in \(tuning.probeTimeout) (no title, under \(tuning.probeAudioBytes) bytes)", at: now)))
-                return true
-            }
-            if error.kind == .stalled {
-                report(.stalled(ErrorValue(error, at: now)))
+                value = ErrorValue(kind: "stalled", message: "only a trickle of audio in \(FailureLog.text(tuning.probeTimeout)) (no title, under \(tuning.probeAudioBytes) bytes)", at: now)
+                report(.stalled(value))
+            } else if error.kind == .stalled {
+                value = ErrorValue(error, at: now)
+                report(.stalled(value))
             } else {
-                report(.down(ErrorValue(error, at: now)))
+                value = ErrorValue(error, at: now)
+                report(.down(value))
             }
-            logger.notice("stream \(station.id)/\(spec.id): \(error.kind.rawValue): \(error.message)")
-            return true
         }
+        return "\(value.kind): \(value.message)"
     }
 
     private func report(_ event: StreamEvent) {

@@ -17,6 +17,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); overrides the configuration.")
     var logLevel: String?
 
+    func validate() throws {
+        if let logLevel, ConfigLogLevel(rawValue: logLevel) == nil {
+            throw ValidationError("unknown log level '\(logLevel)'; use one of \(ConfigLogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     func run() async throws {
         let configuration: StreamdConfiguration
         do {
@@ -25,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
         }
-        let level = logLevel.flatMap(ConfigLogLevel.init(rawValue:)) ?? configuration.daemon.logLevel
+        let level = logLevel.flatMap(ConfigLogLevel.init(rawValue:)) ?? configuration.daemon.logLevel  // validated above
         let logger = DaemonLogging.makeLogger(level: level)
         let path = config ?? (FileManager.default.fileExists(atPath: StreamdConfiguration.defaultPath) ? StreamdConfiguration.defaultPath : nil)
         var overrides = StreamdDaemon.Overrides()

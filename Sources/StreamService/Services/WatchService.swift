@@ -22,6 +22,10 @@ struct WatchService: Service {
         let final = await supervisor.store.current
         writer.publish(final, changed: nil)
         await writer.finish()
-        logger.info("watchers stopped; final state (sequence \(final.sequence)) written to \(writer.path)")
+        if !writer.lastWriteFailed && writer.writtenSequence == final.sequence {
+            logger.info("watchers stopped; final state (sequence \(final.sequence)) written to \(writer.path)")
+        } else {
+            logger.error("watchers stopped; the final state (sequence \(final.sequence)) could not be written to \(writer.path) (the error is above)")
+        }
     }
 }
