@@ -16,13 +16,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Directory for the socket and state file (default: a per-user folder in /tmp).") var directory: String?
 
     func run() async throws {
-        let folder = directory ?? ClientSocket.demoDirectory
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let socket = folder + "/streamd.sock"
-        let stateFile = folder + "/state.json"
+        let folder: DemoFolder
+        do {
+            folder = try DemoFolder.claim(directory ?? ClientSocket.demoDirectory)
+        } catch {
+            printError("streamd demo: \(error)")
+            throw ExitStatus.failure
+        }
+        let (socket, stateFile, configFile) = (folder.socket, folder.stateFile, folder.configFile)
         let station = try await DemoStation.start(songLength: .milliseconds(Int(songLength * 1000)),
                                                   programLength: .milliseconds(Int(programLength * 60_000)))
-        let configFile = folder + "/streamd.toml"
         try station.configurationTOML(socket: socket, stateFile: stateFile).write(toFile: configFile, atomically: true, encoding: .utf8)
         let configuration: StreamdConfiguration
         do {
@@ -60,6 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         FileHandleOutput.flush()
         try await daemon.run(before: [DemoStationService(station: station)])
+        withExtendedLifetime(folder) {}
     }
 }
 
