@@ -18,9 +18,13 @@ struct ConfigParser {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let begin = error.source.begin
+            let line = begin.line > 0 ? Int(begin.line) : nil
+            let column = begin.column > 0 ? Int(begin.column) : nil
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let lineText = line.flatMap { $0 <= lines.count ? String(lines[$0 - 1]) : nil }
             throw ConfigError(file: file, problems: [ConfigProblem(
-                keyPath: "", line: begin.line > 0 ? begin.line : nil, column: begin.column > 0 ? begin.column : nil,
-                message: "TOML syntax error: \(error.description)")])
+                keyPath: "", line: line, column: column,
+                message: "TOML syntax error: " + TOMLSyntaxMessage.plain(error.description, lineText: lineText, column: column))])
         } catch {
             throw ConfigError(file: file, problems: [ConfigProblem(keyPath: "", message: "TOML syntax error: \(error)")])
         }

@@ -217,12 +217,18 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         let curlMessage = errorMessage(code)
-        let kind = abortKind ?? HTTPError.Kind(curlCode: code, stalledHint: curlMessage.hasPrefix("Operation too slow"))
+        // The low-speed limit before any answer is a server that never answered (a timeout);
+        // after the head, a response that stopped flowing (stalled).
+        let tooSlow = curlMessage.hasPrefix("Operation too slow")
+        let kind = abortKind ?? HTTPError.Kind(curlCode: code, stalledHint: tooSlow && headDelivered)
         let message: String
         switch abortKind {
         case .tooLarge?: message = "body larger than \(request.maxBodyBytes ?? 0) bytes; transfer stopped"
         case .cancelled?: message = "transfer cancelled"
-        default: message = curlMessage
+        default:
+            message = tooSlow && !headDelivered
+                ? "no answer: the server accepted the connection but sent nothing in \(request.lowSpeed.map { "\($0.window.components.seconds) s" } ?? "time")"
+                : curlMessage
         }
         let status = currentStatus()
         complete(.failure(HTTPError(kind: kind, message: message, url: request.url,

@@ -121,6 +121,33 @@ struct CheckConfigTests {
         }
     }
 
+    @Test("an unclosed quote reads 'unclosed string', not toml++'s control-character wording")
+    func unclosedString() async throws {
+        try await withFile("[daemon]\nlive = \"wvia-fm\n") { path in
+            let result = try await runStreamd(["check-config", path])
+            #expect(result.status == 78)
+            #expect(result.stderr.contains("unclosed string"), "\(result.stderr)")
+            #expect(!result.stderr.contains("control characters"), "\(result.stderr)")
+            #expect(!result.stderr.contains("'\\n'"), "no escaped newline in the message: \(result.stderr)")
+        }
+    }
+
+    @Test("a Spinitron token_file that does not exist: exit 78 naming it (run would refuse it too)")
+    func missingTokenFile() async throws {
+        let config = Self.good + """
+
+              [[station.source]]
+              kind = "spinitron"
+              token_file = "/nonexistent/spinitron.key"
+            """
+        try await withFile(config) { path in
+            let result = try await runStreamd(["check-config", path])
+            #expect(result.status == 78, "exit \(result.status): \(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("/nonexistent/spinitron.key"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "no 'ok' line: \(result.stdout)")
+        }
+    }
+
     @Test("a missing file: exit 78 with one line naming it")
     func missing() async throws {
         let path = "/tmp/sde2e-does-not-exist-\(UUID().uuidString).toml"

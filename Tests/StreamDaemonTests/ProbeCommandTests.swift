@@ -34,6 +34,21 @@ struct ProbeCommandTests {
         #expect((error["message"] as? String)?.isEmpty == false)
     }
 
+    @Test("a stream server that accepts and never answers is a timeout ('no answer'), not a stall")
+    func neverAnswers() async throws {
+        let server = try await LoopbackServer.start()
+        var silent = LoopbackRoute.icyStream(metaint: 1000)
+        silent.headDelay = .seconds(60)
+        server.route("/live", silent)
+        let result = try await StreamdProcess.run(["probe", "icy", server.url("/live")], timeout: .seconds(40))
+        await server.shutdown()
+        let stream = try #require(try json(result.stdout)["stream"] as? [String: Any], "\(result.stdout)")
+        let error = try #require(stream["error"] as? [String: Any], "\(result.stdout)")
+        #expect(stream["status"] as? String == "down", "\(result.stdout)")
+        #expect(error["kind"] as? String == "timeout", "\(result.stdout)")
+        #expect((error["message"] as? String)?.contains("no answer") == true, "\(result.stdout)")
+    }
+
     @Test("usage errors exit 64")
     func usage() async throws {
         let unknownKind = try await StreamdProcess.run(["probe", "gopher", "http://x/"])

@@ -94,6 +94,15 @@ struct ReloadTests {
                 let message = error["message"] as? String ?? ""
                 #expect(message.contains(daemon.sandbox.configPath), "the refusal names the file: \(message)")
                 #expect(message.contains("station[1].id"), "the refusal names the key path: \(message)")
+                // Exactly the shape docs/socket-api.md shows, for the same mistake.
+                let line = message.split(separator: "\n").first { $0.contains("station[1].id") }.map(String.init) ?? ""
+                let shape = #"^(\S+):\d+: station\[1\]\.id: duplicate station id '([a-z0-9-]+)' \(first at station\[0\]\)$"#
+                #expect(line.range(of: shape, options: .regularExpression) != nil, "not the documented shape: \(line)")
+                let docs = try String(contentsOfFile: Fixture.path("docs/socket-api.md"), encoding: .utf8)
+                let example = docs.split(separator: "\n").first { $0.contains("\"reload-refused\"") && $0.hasPrefix("{") } ?? ""
+                let documented = (try? JSONSerialization.jsonObject(with: Data(example.utf8)) as? [String: [String: String]])?["error"]?["message"] ?? ""
+                #expect(documented.range(of: shape, options: .regularExpression) != nil,
+                        "docs/socket-api.md's reload-refused example is not what the daemon says: \(documented)")
             }
             // The refusal is logged on stderr with the file and the key path.
             let logged = await daemon.waitForLog("station[1].id")

@@ -19,6 +19,8 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let configuration: StreamdConfiguration
         do {
             configuration = try StreamdConfiguration.load(path: file)
+            // What `run` reads at start besides the file itself: Spinitron token files.
+            _ = try configuration.stationSpecs()
         } catch {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
