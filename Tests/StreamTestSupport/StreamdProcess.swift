@@ -19,6 +19,34 @@ public enum StreamdProcess {
         return binary.path
     }
 
+    /// A copy of the binary that any user may run (in a 0755 folder of /tmp), for tests that
+    /// run it as `nobody`: the build folder may sit under a folder only root can enter.
+    public static func binaryForAnyUser() throws -> String {
+        try sharedCopy.get()
+    }
+
+    private static let sharedCopy: Result<String, TestFailure> = {
+        do {
+            let source = try requireBinary()
+            // One fixed folder, refreshed by each test run (copied aside, then renamed in place).
+            let folder = "/tmp/streamd-any-user"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            chmod(folder, 0o755)
+            let copy = folder + "/streamd"
+            let fresh = folder + "/.streamd-\(getpid())"
+            try? FileManager.default.removeItem(atPath: fresh)
+            try FileManager.default.copyItem(atPath: source, toPath: fresh)
+            chmod(fresh, 0o755)
+            guard rename(fresh, copy) == 0 else { throw TestFailure("rename \(fresh) to \(copy): errno \(errno)") }
+            return .success(copy)
+        } catch let failure as TestFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(TestFailure("cannot copy streamd for another user: \(error)"))
+        }
+    }()
+
     /// Runs `streamd args...` to completion (killed after `timeout`).
     public static func run(_ args: [String], environment: [String: String] = [:],
                            timeout: Duration = .seconds(60)) async throws -> ToolResult {
