@@ -11,7 +11,7 @@ DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps build clean install tsan
+.PHONY: demo test deps build clean install tsan bench
 
 deps:
 	@scripts/install-deps.sh
@@ -40,6 +40,15 @@ tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --skip-build --sanitize=thread \
 	  --scratch-path .build-tsan --filter "^($(MODULE_TESTS))\."
+
+# Benchmarks, release build, each beside its peer in the same run (see Benchmarks/README.md).
+# nginx-light is the peer of the socket API.
+bench: deps
+	@command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
+	$(SWIFT) build -c release --product streamd
+	$(SWIFT) build -c release --product streamd-bench
+	.build/release/streamd-bench $(BENCH_POLLS)
+	Benchmarks/api_vs_nginx.py --streamd .build/release/streamd
 
 demo: build
 	$(BIN) demo

@@ -18,7 +18,12 @@ func cpuSeconds() -> Double {
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
-let pollsPerLevel = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 2000
+let argument = CommandLine.arguments.dropFirst().first
+if let argument, Int(argument) == nil {
+    print("usage: streamd-bench [polls-per-level]   (default 2000; see Benchmarks/README.md)")
+    exit(argument == "--help" || argument == "-h" ? 0 : 64)
+}
+let pollsPerLevel = argument.flatMap(Int.init) ?? 2000
 let server = try await LoopbackServer.start()
 let body = String(repeating: "<property name=\"cue_title\"><![CDATA[Song]]></property>", count: 20)
 server.route("/np", .ok(body, contentType: "text/xml"))

@@ -8,9 +8,19 @@ enum APIResponse: Sendable {
     case events(lastEventID: UInt64?)
 
     static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok, headers: [(String, String)] = []) -> APIResponse {
+        json(body: jsonBody(value), status: status, headers: headers)
+    }
+
+    /// A JSON answer whose body (`jsonBody`) is already made.
+    static func json(body: [UInt8], status: HTTPResponseStatus = .ok, headers: [(String, String)] = []) -> APIResponse {
+        .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+    }
+
+    /// The JSON of `value` and a newline.
+    static func jsonBody(_ value: some Encodable) -> [UInt8] {
         var body = SSEEncoding.encode(value)
         body.append(UInt8(ascii: "\n"))
-        return .full(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+        return body
     }
 
     static func error(_ error: APIError) -> APIResponse {
@@ -24,6 +34,8 @@ struct APIResponder: Sendable {
     let hub: EventHub
     let metrics: MetricsRegistry
     let clock: @Sendable () -> Date
+    /// The version-only answers, encoded once per document version.
+    let encoded = EncodedAnswers()
 
     func respond(to endpoint: APIEndpoint) async -> APIResponse {
         switch endpoint {
@@ -34,12 +46,14 @@ struct APIResponder: Sendable {
             if let ifNoneMatch, Self.matches(ifNoneMatch, etag: etag) {
                 return .full(status: .notModified, headers: headers, body: [])
             }
-            return .json(document, headers: headers)
+            return .json(body: encoded.body(.state, of: document) { APIResponse.jsonBody(document) }, headers: headers)
         case .stations:
-            return .json(await backend.currentDocument().stations.map(StationSummary.init))
+            let document = await backend.currentDocument()
+            return .json(body: encoded.body(.stations, of: document) { APIResponse.jsonBody(document.stations.map(StationSummary.init)) })
         case .station(let id):
-            guard let station = await backend.currentDocument().station(id) else { return .error(.unknownStation(id)) }
-            return .json(station)
+            let document = await backend.currentDocument()
+            guard let station = document.station(id) else { return .error(.unknownStation(id)) }
+            return .json(body: encoded.body(.station(id), of: document) { APIResponse.jsonBody(station) })
         case .now(let id):
             let document = await backend.currentDocument()
             switch Self.station(id, in: document) {
