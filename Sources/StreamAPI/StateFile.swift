@@ -12,10 +12,13 @@ import StreamState
 public struct StateFile: Sendable {
     /// The file's path.
     public let path: String
+    /// Whether the JSON is indented for people (default: compact, the cheaper to write).
+    public var pretty: Bool
 
     /// A state file at `path`.
-    public init(path: String) {
+    public init(path: String, pretty: Bool = false) {
         self.path = path
+        self.pretty = pretty
     }
 
     /// The document in the file; `nil` when there is no file yet.
@@ -37,7 +40,7 @@ public struct StateFile: Sendable {
     public func write(_ document: StateDocument) throws(StateFileError) {
         let bytes: Data
         do {
-            bytes = try StateDocument.makeEncoder(pretty: true).encode(document) + Data("\n".utf8)
+            bytes = try StateDocument.makeEncoder(pretty: pretty).encode(document) + Data("\n".utf8)
         } catch {
             throw StateFileError(code: .encode, path: path, message: "\(error)")
         }

@@ -5,9 +5,11 @@ import NIOConcurrencyHelpers
 
 /// Writes new document versions to the state file on a thread of its own (a write `fsync`s
 /// twice, which must never hold a thread of the Swift concurrency pool): the newest version
-/// wins, and versions that arrive while a write is under way are coalesced into one write.
+/// wins, at most one write per `interval`, and the versions that arrive in between (or while a
+/// write is under way) are coalesced into the next write. ``finish()`` writes at once.
 public final class StateFileWriter: StatePublisher {
     private let file: StateFile
+    private let interval: Duration
     private let logger: Logger
     private let state = NIOLockedValueBox(Pending())
     private let wake = DispatchSemaphore(value: 0)
@@ -21,9 +23,10 @@ public final class StateFileWriter: StatePublisher {
         var threadDone = false
     }
 
-    /// Starts a writer for `file`.
-    public init(file: StateFile, logger: Logger) {
+    /// Starts a writer for `file`, writing at most once per `interval`.
+    public init(file: StateFile, interval: Duration = .zero, logger: Logger) {
         self.file = file
+        self.interval = interval
         self.logger = logger
         let thread = Thread { [self] in self.run() }
         thread.name = "streamd.statefile"
@@ -59,13 +62,27 @@ public final class StateFileWriter: StatePublisher {
         }
     }
 
+    /// Waits out `interval` after a write, ending early when shutdown asks for the last write.
+    private func hold() {
+        guard interval > .zero else { return }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let deadline = Date().addingTimeInterval(seconds)
+        while !state.withLockedValue({ $0.finishing }) {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { return }
+            _ = wake.wait(timeout: .now() + left)
+        }
+    }
+
     private func run() {
         // A run of failed writes, on this thread only.
         var failingSince: Date?
         var failedWrites = 0
         var lastLogged = Date.distantPast
         while true {
-            wake.wait()
+            // Sleep unless something is already waiting (a signal consumed during the hold
+            // below must not leave a published version unwritten).
+            if state.withLockedValue({ $0.document == nil && !$0.finishing }) { wake.wait() }
             let (document, finishing) = state.withLockedValue { s in
                 defer { s.document = nil }
                 return (s.document, s.finishing)
@@ -93,6 +110,7 @@ public final class StateFileWriter: StatePublisher {
                     }
                 }
             }
+            if document != nil && !finishing { hold() }
             if finishing {
                 let waiters = state.withLockedValue { s -> [CheckedContinuation<Void, Never>] in
                     if s.document != nil { return [] }  // one more arrived: write it first

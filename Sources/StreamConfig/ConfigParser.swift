@@ -65,6 +65,8 @@ struct ConfigParser {
         if let stateFile = table.string("state_file") {
             if stateFile.isEmpty { table.report("state_file", "must not be empty") } else { daemon.stateFile = stateFile }
         }
+        daemon.stateWriteInterval = table.duration("state_write_interval", default: .seconds(1), minimum: .zero)
+        if let pretty = table.bool("state_pretty") { daemon.statePretty = pretty }
         if let live = table.string("live"), !ids.isEmpty {
             if ids.contains(live) {
                 daemon.live = live
@@ -89,8 +91,8 @@ struct ConfigParser {
                 daemon.userAgentSuffix = suffix
             }
         }
-        table.rejectUnknownKeys(known: ["socket", "socket_mode", "state_file", "live", "log_level", "listen",
-                                        "user_agent_suffix"])
+        table.rejectUnknownKeys(known: ["socket", "socket_mode", "state_file", "state_write_interval", "state_pretty",
+                                        "live", "log_level", "listen", "user_agent_suffix"])
         return daemon
     }
 

@@ -49,6 +49,16 @@ final class ConfigTableReader {
         return text
     }
 
+    /// A boolean (`true` or `false`); nil (with a problem) when of another type.
+    func bool(_ key: String) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard let flag = value.bool else {
+            report(key, "expected true or false, got \(Self.render(value))")
+            return nil
+        }
+        return flag
+    }
+
     /// An integer in `range`, else `defaultValue` (with a problem if it was written wrong).
     func integer(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
         guard let value = value(key) else { return defaultValue }

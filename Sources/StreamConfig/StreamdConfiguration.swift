@@ -34,6 +34,11 @@ public struct DaemonConfig: Sendable, Equatable {
     public var socketMode: UInt32
     /// `state_file`: where the state document is kept (default `/var/lib/streamd/state.json`).
     public var stateFile: String
+    /// `state_write_interval`: the least time between two writes of the state file (default
+    /// 1 s); the changes in between are coalesced into the next write.
+    public var stateWriteInterval: Duration = .seconds(1)
+    /// `state_pretty`: write the state file indented, for people (default false: compact).
+    public var statePretty = false
     /// `live`: the id of the station "Play Live Radio" plays (default: the first station).
     public var live: String
     /// `log_level`: the lowest level logged (default `info`).

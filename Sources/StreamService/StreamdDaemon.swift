@@ -88,7 +88,8 @@ public final class StreamdDaemon: StateAPIBackend {
                                notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
                                logger: Logger) async throws -> StreamdDaemon {
         let stations = try configuration.stationSpecs()
-        let stateFile = StateFile(path: overrides.stateFile ?? configuration.daemon.stateFile)
+        let stateFile = StateFile(path: overrides.stateFile ?? configuration.daemon.stateFile,
+                                  pretty: configuration.daemon.statePretty)
         var previous: StateDocument?
         do {
             previous = try stateFile.load()
@@ -100,7 +101,7 @@ public final class StreamdDaemon: StateAPIBackend {
         DaemonMetrics.bootstrap(metrics.registry)
         let engine = try CurlEngine(userAgentSuffix: configuration.daemon.userAgentSuffix)
         let hub = EventHub()
-        let writer = StateFileWriter(file: stateFile, logger: logger)
+        let writer = StateFileWriter(file: stateFile, interval: configuration.daemon.stateWriteInterval, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
                                publishers: [writer, hub])
         let supervisor = Supervisor(engine: engine, store: store, tuning: overrides.tuning, logger: logger)
@@ -192,8 +193,9 @@ public final class StreamdDaemon: StateAPIBackend {
         }
         let old = configuration.withLockedValue { $0 }
         if next.daemon.socket != old.daemon.socket || next.daemon.stateFile != old.daemon.stateFile
-            || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode {
-            logger.warning("reload: socket, socket_mode, state_file and listen changes take effect at the next restart")
+            || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode
+            || next.daemon.stateWriteInterval != old.daemon.stateWriteInterval || next.daemon.statePretty != old.daemon.statePretty {
+            logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty and listen changes take effect at the next restart")
         }
         configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)

@@ -24,7 +24,12 @@ struct StateFileTests {
         let directory = (path as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["state.json"])
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains("\"updatedAt\" : \"2027-01-15T08:00:00Z\""))
+        #expect(text.contains("\"updatedAt\":\"2027-01-15T08:00:00Z\""))
+        #expect(text.firstIndex(of: "\n") == text.index(before: text.endIndex), "compact: one line, then a newline")
+        try StateFile(path: path, pretty: true).write(document(8))
+        let pretty = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(pretty.contains("\n  \"updatedAt\" : \"2027-01-15T08:00:00Z\""), "pretty on request: \(pretty)")
+        #expect(try file.load()?.sequence == 8)
     }
 
     @Test("a corrupt file is a clear error naming the path")
@@ -43,5 +48,21 @@ struct StateFileTests {
         for sequence in 1...500 { writer.publish(document(UInt64(sequence)), changed: nil) }
         await writer.finish()
         #expect(try StateFile(path: path).load()?.sequence == 500)
+    }
+
+    @Test("with an interval the writer writes at most once per interval, yet finish() writes the newest at once")
+    func writerInterval() async throws {
+        let path = temporaryPath()
+        let writer = StateFileWriter(file: StateFile(path: path), interval: .seconds(30), logger: .init(label: "test"))
+        writer.publish(document(1), changed: nil)
+        try await eventually("the first version on disk") { writer.writtenSequence == 1 }
+        for sequence in 2...50 { writer.publish(document(UInt64(sequence)), changed: nil) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(writer.writtenSequence == 1, "held for the interval")
+        #expect(try StateFile(path: path).load()?.sequence == 1)
+        let asked = ContinuousClock.now
+        await writer.finish()
+        #expect(ContinuousClock.now - asked < .seconds(10), "finish does not wait out the 30 s interval")
+        #expect(try StateFile(path: path).load()?.sequence == 50)
     }
 }

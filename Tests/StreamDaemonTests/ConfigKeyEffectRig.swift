@@ -30,6 +30,7 @@ final class KeyRig: Sendable {
     static let socketName = "api.sock"
     static let socketMode = 0o620
     static let stateName = "keys-state.json"
+    static let stateWriteSeconds = 2
     static let userAgentSuffix = "(+mailto:keys@example.org)"
     static let inlineToken = "tok-inline-4f1d9a"
     static let fileToken = "tok-file-8c27e3"
@@ -127,6 +128,8 @@ final class KeyRig: Sendable {
             socket = "\(socketName)"
             socket_mode = "0\(String(socketMode, radix: 8))"
             state_file = "\(sandbox.directory)/\(stateName)"
+            state_write_interval = "\(stateWriteSeconds)s"
+            state_pretty = true
             live = "utf-fm"
             log_level = "debug"
             listen = "127.0.0.1:\(listenPort)"

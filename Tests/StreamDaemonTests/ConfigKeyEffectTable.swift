@@ -19,7 +19,43 @@ struct KeyEffect: Sendable {
 }
 
 enum KeyEffects {
-    static let table: [KeyEffect] = daemon + station + stream + source + perKind
+    static let table: [KeyEffect] = daemon + station + stream + source + perKind + last
+
+    // MARK: Last (they change a title, so nothing checked after them may depend on it)
+
+    static let last: [KeyEffect] = [
+        KeyEffect("daemon.state_write_interval", "while a title changes every 250 ms, the file changes at most once per interval, skipping versions the API served") { rig in
+            let file = rig.path(KeyRig.stateName)
+            func fileSequence() -> Int? {
+                guard let data = FileManager.default.contents(atPath: file),
+                      let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+                return document["sequence"] as? Int
+            }
+            var changes: [(at: ContinuousClock.Instant, sequence: Int)] = []
+            var apiSequences = Set<Int>()
+            let start = ContinuousClock.now
+            var tick = 0
+            while ContinuousClock.now - start < .seconds(5) {
+                if tick % 5 == 0 { rig.server.setTitle("Format - Change \(tick)", for: "/f/live.m3u8") }
+                tick += 1
+                if let sequence = fileSequence(), sequence != changes.last?.sequence { changes.append((ContinuousClock.now, sequence)) }
+                if let api = try? await rig.daemon.state()["sequence"] as? Int { apiSequences.insert(api) }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // changes[0] is what the file held when the watch began, not a write: gaps count from changes[1].
+            let writes = changes.dropFirst()
+            let gaps = zip(writes.dropFirst(), writes).map { $0.at - $1.at }
+            let least = Duration.seconds(KeyRig.stateWriteSeconds) - .milliseconds(300)
+            if writes.count < 2 { return "the file changed \(writes.count) times in 5 s of title changes" }
+            if let short = gaps.first(where: { $0 < least }) { return "two writes \(short) apart (interval \(KeyRig.stateWriteSeconds) s)" }
+            if apiSequences.count <= changes.count { return "the API served \(apiSequences.count) versions, the file \(changes.count): nothing coalesced" }
+            return nil
+        },
+        KeyEffect("daemon.state_pretty", "the state file is indented JSON (compact by default)") { rig in
+            let text = (try? String(contentsOfFile: rig.path(KeyRig.stateName), encoding: .utf8)) ?? ""
+            return text.contains("\n  \"") ? nil : "not indented: \(text.prefix(120))"
+        },
+    ]
 
     // MARK: [daemon]
 
