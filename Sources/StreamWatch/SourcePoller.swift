@@ -62,6 +62,11 @@ public struct SourcePoller: Sendable {
     struct PollState {
         var validators: HTTPValidators?
         var lastSnapshot: SourceSnapshot?
+        /// The body `lastSnapshot` was decoded from (not kept when a per-poll secondary answer
+        /// also went into it): an identical body is not decoded again.
+        var lastBody: [UInt8]?
+        /// How many answers were skipped that way (for tests).
+        var unchangedBodies = 0
         var schedule: [ProgramSlot]?
         var scheduleDay: StationLocalTime.Day?
         /// The secondary answer (Spinitron's playlists) failed last time: logged once until it
@@ -96,8 +101,13 @@ public struct SourcePoller: Sendable {
             if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
             let response = try await engine.fetch(request).requireSuccess()
             let snapshot: SourceSnapshot
+            let perPollSecondary = spec.secondaryURL != nil && !SourceDecoder.secondaryIsDaily(spec.kind)
             if response.notModified, let last = state.lastSnapshot {
                 snapshot = last
+            } else if !perPollSecondary, let last = state.lastSnapshot, response.body == state.lastBody {
+                // The same bytes as last time (a server without validators): nothing to decode.
+                snapshot = last
+                state.unchangedBodies += 1
             } else {
                 var secondary: [UInt8]?
                 if let url = spec.secondaryURL, !SourceDecoder.secondaryIsDaily(spec.kind) {
@@ -107,6 +117,7 @@ public struct SourcePoller: Sendable {
                                                       selector: spec.selector, timeZone: station.timeZone, now: now)
                 state.validators = HTTPValidators(from: response.headers)
                 state.lastSnapshot = snapshot
+                state.lastBody = perPollSecondary ? nil : response.body
             }
             await refreshSchedule(&state, now: now)
             return .ok(snapshot, schedule: state.schedule, at: now)

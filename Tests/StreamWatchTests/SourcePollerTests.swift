@@ -2,6 +2,10 @@ import Foundation
 import StreamTestSupport
 import Testing
 @testable import StreamState
+@testable import StreamWatch
+import StreamHTTP
+import StreamFormats
+import Logging
 
 @Suite("Polling now-playing sources", .timeLimit(.minutes(2)))
 struct SourcePollerTests {
@@ -99,6 +103,37 @@ struct SourcePollerTests {
             #expect(state.now.song?.title == "Kerala")
             #expect(state.now.song?.source == "icy")
         }
+        await server.shutdown()
+    }
+}
+
+@Suite("Polling: an unchanged answer costs no decode")
+struct UnchangedAnswerTests {
+    @Test("the same body again (no validators) is not decoded; a changed body is")
+    func sameBodySkipsDecode() async throws {
+        let server = try await LoopbackServer.start()
+        let xml = { (title: String) in
+            #"<nowplaying-info-list><nowplaying-info type="track"><property name="cue_title"><![CDATA[\#(title)]]></property><property name="track_artist_name"><![CDATA[Artist]]></property></nowplaying-info></nowplaying-info-list>"#
+        }
+        server.route("/np", .ok(xml("First"), contentType: "text/xml"))
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let station = StationSpec(id: "s", name: "S", timeZone: TimeZone(identifier: "UTC")!, streams: [],
+                                  sources: [SourceSpec(kind: .triton, url: server.url("/np"), interval: .seconds(1))])
+        let poller = SourcePoller(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: Logger(label: "test"),
+                                  reporter: WatchReporter(station: "s", generation: .initial) { _ in })
+        var state = SourcePoller.PollState()
+        func title(_ event: SourceEvent) -> String? {
+            if case .ok(let snapshot, _, _) = event { return snapshot.current?.title }
+            return nil
+        }
+        #expect(title(await poller.poll(&state)) == "First")
+        #expect(title(await poller.poll(&state)) == "First")
+        #expect(title(await poller.poll(&state)) == "First")
+        #expect(state.unchangedBodies == 2, "two identical answers skipped the decode")
+        server.route("/np", .ok(xml("Second"), contentType: "text/xml"))
+        #expect(title(await poller.poll(&state)) == "Second", "a changed body is decoded")
+        #expect(state.unchangedBodies == 2)
         await server.shutdown()
     }
 }
