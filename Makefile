@@ -49,6 +49,7 @@ bench: deps
 	$(SWIFT) build -c release --product streamd-bench
 	.build/release/streamd-bench $(BENCH_POLLS)
 	Benchmarks/api_vs_nginx.py --streamd .build/release/streamd
+	Benchmarks/poll_vs_c.py --streamd .build/release/streamd
 
 demo: build
 	$(BIN) demo

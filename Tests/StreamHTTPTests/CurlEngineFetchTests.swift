@@ -208,3 +208,38 @@ struct CurlEngineFetchTests {
         }
     }
 }
+
+@Suite("Engine: connections kept between polls")
+struct ConnectionReuseTests {
+    @Test("rounds of 30 concurrent polls with pauses between (when no transfer is in the engine) reuse the first round's connections")
+    func pollsReuseConnections() async throws {
+        let script = Fixture.path("Tests/Fixtures/servers/keepalive_server.py")
+        let server = try await ChildProcess.start(try requireTool("python3"), [script], name: "keepalive server")
+        defer { Task { _ = await server.terminate() } }
+        let port = try await eventually("the server's port", timeout: .seconds(10)) { () -> Int? in
+            server.stdout.split(separator: "\n").first.flatMap { Int($0) }
+        }
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        func round() async throws {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<30 {
+                    group.addTask { try await engine.fetch(HTTPRequest(url: "http://127.0.0.1:\(port)/np")).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+        }
+        func accepted() async throws -> Int {
+            Int(String(decoding: try await engine.fetch(HTTPRequest(url: "http://127.0.0.1:\(port)/connections")).body,
+                       as: UTF8.self)) ?? -1
+        }
+        try await round()
+        let first = try await accepted()
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(200))   // every transfer is out of the engine: only the cache holds connections
+            try await round()
+        }
+        let total = try await accepted()
+        #expect(total <= first, "the first round opened \(first) connections; after three more rounds the server had accepted \(total)")
+    }
+}
