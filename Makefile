@@ -11,10 +11,15 @@ DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps build clean install tsan bench
+.PHONY: demo test deps test-deps build clean install tsan bench
 
+# deps: what building and running needs (libcurl, pkg-config, CA certificates), for build, demo
+# and install; test-deps: that and the test tools (Icecast, ffmpeg, tmux, Chromium, ...).
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
 
 build: deps
 	$(SWIFT) build
@@ -25,7 +30,7 @@ build: deps
 MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamDemoTests
 TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests ScreenTests
 
-test: deps
+test: test-deps
 	scripts/check-architecture.py
 	$(SWIFT) build --build-tests
 	scripts/check-units.sh
@@ -36,7 +41,7 @@ test: deps
 
 # ThreadSanitizer over the module tests (engine, watchers, store, API: everything in-process).
 # Not part of make test (a second full build); see README. TSan exits non-zero on any report.
-tsan: deps
+tsan: test-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --skip-build --sanitize=thread \
 	  --scratch-path .build-tsan --filter "^($(MODULE_TESTS))\."
