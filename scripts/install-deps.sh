@@ -8,11 +8,12 @@
 # Building and running needs only libcurl (and its headers, found through pkg-config) and the
 # CA certificates for HTTPS; the Swift toolchain itself is expected on the PATH. The test tools
 # (a real Icecast server fed by ffmpeg, tmux and Chromium for the studio screens, curl, gzip,
-# systemd's analyzers, Python's jsonschema) are never installed by build, demo or install.
+# systemd's analyzers, man and readelf for the install test, Python's jsonschema) are never
+# installed by build, demo or install.
 set -euo pipefail
 
 build_packages=(libcurl4-openssl-dev pkg-config ca-certificates)
-test_packages=(curl gzip systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core)
+test_packages=(curl gzip systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core man-db binutils)
 
 mode="${1:-}"
 case "$mode" in
