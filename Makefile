@@ -39,7 +39,7 @@ test: test-deps
 	  echo "== $$target"; \
 	  $(SWIFT) test --skip-build --filter "^$$target\." ; \
 	done
-	MAKE="$(MAKE)" scripts/test-install.sh
+	scripts/test-install.sh
 
 # ThreadSanitizer over the module tests (engine, watchers, store, API: everything in-process).
 # Not part of make test (a second full build); see README. TSan exits non-zero on any report.

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Tests `make install` as a packager would use it: stages it with DESTDIR=<tmp> PREFIX=/usr, then
+# Tests the dependency split (make build, demo and install ask apt-get for the build-and-run
+# packages only; make test for the test tools too) and `make install` as a packager would use it:
+# stages it with DESTDIR=<tmp> PREFIX=/usr, then
 # checks what was staged, and runs the staged binary with the Swift toolchain out of reach
 # (an empty folder bind-mounted over the toolchain's usr/ in a private mount namespace, made with
 # `unshare --mount`: needs root, as make test runs in CI). Every check that fails says which and
@@ -19,13 +21,46 @@ started=$(date +%s)
 work=$(mktemp -d /tmp/streamd-test-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# --- Item 1: build, demo and install ask apt-get for what building and running needs only. ---
+# install-deps.sh runs with stand-ins for dpkg-query (nothing is installed) and apt-get (records
+# what it is asked for), so this needs no network and changes nothing.
+test_tools="icecast2 ffmpeg tmux chromium fonts-dejavu-core curl gzip systemd man-db binutils"
+mkdir -p "$work/fakebin"
+printf '#!/bin/sh\nexit 1\n' > "$work/fakebin/dpkg-query"
+printf '#!/bin/sh\necho "$*" >> "%s/apt.log"\n' "$work" > "$work/fakebin/apt-get"
+printf '#!/bin/sh\nexec "$@"\n' > "$work/fakebin/sudo"
+chmod +x "$work/fakebin/"*
+for mode in build test; do
+  rm -f "$work/apt.log"
+  PATH="$work/fakebin:$PATH" scripts/install-deps.sh "$mode" > /dev/null || fail "install-deps.sh $mode failed"
+  asked=$(grep '^install ' "$work/apt.log" 2>/dev/null | tr ' ' '\n' | grep -v '^-' | grep -vx install | tr '\n' ' ')
+  for p in libcurl4-openssl-dev pkg-config ca-certificates; do
+    echo " $asked" | grep -q " $p " || fail "install-deps.sh $mode does not install $p (asked for: $asked)"
+  done
+  for p in $test_tools; do
+    if [ "$mode" = build ]; then
+      echo " $asked" | grep -q " $p " && fail "install-deps.sh build installs the test tool $p"
+    else
+      echo " $asked" | grep -q " $p " || fail "install-deps.sh test does not install $p"
+    fi
+  done
+done
+for target in build demo install; do
+  plan=$(make --no-print-directory -n "$target" 2>&1) || fail "make -n $target failed: $plan"
+  echo "$plan" | grep -q 'install-deps.sh build' || fail "make $target does not run install-deps.sh build"
+  echo "$plan" | grep -q 'install-deps.sh test' && fail "make $target runs install-deps.sh test (the test tools)"
+done
+plan=$(make --no-print-directory -n test 2>&1)
+echo "$plan" | grep -q 'install-deps.sh test' || fail "make test does not run install-deps.sh test"
+[ "$failures" -eq 0 ] && pass "make build, demo and install install only libcurl4-openssl-dev, pkg-config, ca-certificates; make test the test tools too"
+
 if [ "${1:-}" = "--staged" ]; then
   [ -n "${2:-}" ] || die "--staged needs a folder"
   root=$(cd "$2" && pwd)
 else
   root="$work/root"
   echo "test-install: make install DESTDIR=$root PREFIX=/usr"
-  ${MAKE:-make} --no-print-directory install DESTDIR="$root" PREFIX=/usr > "$work/install.log" 2>&1 || {
+  make --no-print-directory install DESTDIR="$root" PREFIX=/usr > "$work/install.log" 2>&1 || {
     tail -40 "$work/install.log" >&2
     die "make install DESTDIR=$root PREFIX=/usr failed (its last lines above)"
   }
