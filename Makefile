@@ -2,7 +2,8 @@
 #   make demo   build streamd and show it working, no network needed
 #   make test   install what is missing, build, and run every test
 # and for operators:
-#   make install [PREFIX=/usr/local] [DESTDIR=]   the release binary, units, example config
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the release binary (no Swift needed to run it),
+#                man page, completions, units, example config
 
 SWIFT ?= swift
 BIN := .build/debug/streamd
@@ -11,10 +12,15 @@ DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps build clean install tsan bench
+.PHONY: demo test deps test-deps build clean install tsan bench
 
+# deps: what building and running needs (libcurl, pkg-config, CA certificates), for build, demo
+# and install; test-deps: that and the test tools (Icecast, ffmpeg, tmux, Chromium, ...).
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
 
 build: deps
 	$(SWIFT) build
@@ -25,7 +31,7 @@ build: deps
 MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamDemoTests
 TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests ScreenTests
 
-test: deps
+test: test-deps
 	scripts/check-architecture.py
 	$(SWIFT) build --build-tests
 	scripts/check-units.sh
@@ -33,10 +39,11 @@ test: deps
 	  echo "== $$target"; \
 	  $(SWIFT) test --skip-build --filter "^$$target\." ; \
 	done
+	scripts/test-install.sh
 
 # ThreadSanitizer over the module tests (engine, watchers, store, API: everything in-process).
 # Not part of make test (a second full build); see README. TSan exits non-zero on any report.
-tsan: deps
+tsan: test-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" $(SWIFT) test --skip-build --sanitize=thread \
 	  --scratch-path .build-tsan --filter "^($(MODULE_TESTS))\."
@@ -54,17 +61,44 @@ bench: deps
 demo: build
 	$(BIN) demo
 
+# The installed binary carries the Swift standard library and Foundation (--static-swift-stdlib):
+# it runs on a machine without Swift, needing only system libraries (libcurl, libxml2, libstdc++;
+# scripts/test-install.sh checks with ldd and runs it with the toolchain hidden).
+# The man page comes from the command-line definitions, by swift-argument-parser's
+# generate-manual plugin; the plugin builds the package first, in debug so the static release
+# build is left alone (a release build by the plugin would be linked against the shared Swift
+# libraries and undo it). The completions come from the release binary itself.
+RELEASE_BIN := .build/release/streamd
+MAN_PAGE := .build/plugins/GenerateManual/outputs/StreamDaemon/streamd.8
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null)
+MAN_DIR ?= $(PREFIX)/share/man
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+# Debian's zsh reads /usr/share/zsh/vendor-completions and /usr/local/share/zsh/site-functions.
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DOC_DIR ?= $(PREFIX)/share/doc/streamd
+
 install: deps
-	$(SWIFT) build -c release
-	install -D -m 0755 .build/release/streamd $(DESTDIR)$(PREFIX)/bin/streamd
+	$(SWIFT) build -c release --static-swift-stdlib --product streamd
+	rm -f $(MAN_PAGE)
+	$(SWIFT) package generate-manual --configuration debug --section 8 $(if $(MAN_DATE),--date $(MAN_DATE))
+	@[ -s $(MAN_PAGE) ] || { echo "install: the generate-manual plugin left no $(MAN_PAGE)" >&2; exit 1; }
+	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/streamd
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(MAN_DIR)/man8/streamd.8
+	install -d $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	$(RELEASE_BIN) --generate-completion-script bash > $(DESTDIR)$(BASH_COMPLETION_DIR)/streamd
+	$(RELEASE_BIN) --generate-completion-script zsh > $(DESTDIR)$(ZSH_COMPLETION_DIR)/_streamd
+	$(RELEASE_BIN) --generate-completion-script fish > $(DESTDIR)$(FISH_COMPLETION_DIR)/streamd.fish
+	chmod 0644 $(DESTDIR)$(BASH_COMPLETION_DIR)/streamd $(DESTDIR)$(ZSH_COMPLETION_DIR)/_streamd $(DESTDIR)$(FISH_COMPLETION_DIR)/streamd.fish
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
-	sed 's|/usr/local/bin/streamd|$(PREFIX)/bin/streamd|' systemd/streamd.service > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.service
+	sed -e 's|/usr/local/bin/streamd|$(PREFIX)/bin/streamd|' -e 's|file:///usr/local/share/doc/streamd/|file://$(DOC_DIR)/|g' \
+	  systemd/streamd.service > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.service
 	install -m 0644 systemd/streamd.socket $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.socket
 	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/streamd.service
 	install -d $(DESTDIR)$(CONFIG_DIR)
 	[ -e $(DESTDIR)$(CONFIG_DIR)/streamd.toml ] || install -m 0644 systemd/streamd.toml.example $(DESTDIR)$(CONFIG_DIR)/streamd.toml
-	install -D -m 0644 systemd/streamd.toml.example $(DESTDIR)$(PREFIX)/share/doc/streamd/streamd.toml.example
-	for f in docs/*.md docs/*.json; do install -D -m 0644 $$f $(DESTDIR)$(PREFIX)/share/doc/streamd/$$(basename $$f); done
+	install -D -m 0644 systemd/streamd.toml.example $(DESTDIR)$(DOC_DIR)/streamd.toml.example
+	for f in docs/*.md docs/*.json; do install -D -m 0644 $$f $(DESTDIR)$(DOC_DIR)/$$(basename $$f); done
 	@if [ -z "$(DESTDIR)" ] && ! getent group streamd >/dev/null; then groupadd --system streamd && echo "created the system group streamd (members may use the socket)"; fi
 	@echo "installed; next: systemctl daemon-reload && systemctl enable --now streamd.socket streamd.service"
 

@@ -9,6 +9,19 @@ command -v systemd-analyze >/dev/null || { echo "check-units: systemd-analyze mi
 bin="${STREAMD_BIN:-$PWD/.build/debug/streamd}"
 [ -x "$bin" ] || { echo "check-units: $bin not built (swift build)" >&2; exit 1; }
 
+# Documentation= names the man page and the installed docs (make install rewrites the
+# /usr/local prefix): man: and file:// only, no web address that leads nowhere.
+docs=$(sed -n 's/^Documentation=//p' systemd/streamd.service)
+echo "$docs" | grep -qw 'man:streamd(8)' || { echo "check-units: streamd.service Documentation= does not name man:streamd(8)" >&2; exit 1; }
+for uri in $docs; do
+  case "$uri" in
+    man:*) ;;
+    file:///usr/local/share/doc/streamd/*) [ -f "docs/${uri##*/}" ] || { echo "check-units: Documentation= names $uri, but docs/${uri##*/} does not exist" >&2; exit 1; } ;;
+    *) echo "check-units: Documentation= names $uri: only man: pages and the installed docs (file:///usr/local/share/doc/streamd/…)" >&2; exit 1 ;;
+  esac
+done
+echo "check-units: Documentation=: $docs"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # verify needs the ExecStart binary to exist: point it at the built one.

@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
-# Installs what building and testing streamd needs on a fresh Debian 12 machine.
-# Skips the install when everything is already there. Runs as root (or with sudo).
+# Installs what streamd needs on a fresh Debian 12 machine, with apt-get; skips the install when
+# everything is already there. Runs as root (or with sudo).
+#
+#   scripts/install-deps.sh build   building and running streamd: make build, make demo, make install
+#   scripts/install-deps.sh test    the above and the test tools: make test
+#
+# Building and running needs only libcurl (and its headers, found through pkg-config) and the
+# CA certificates for HTTPS; the Swift toolchain itself is expected on the PATH. The test tools
+# (a real Icecast server fed by ffmpeg, tmux and Chromium for the studio screens, curl, gzip,
+# systemd's analyzers, man and readelf for the install test, Python's jsonschema) are never
+# installed by build, demo or install.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev pkg-config ca-certificates gzip curl systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core)
+build_packages=(libcurl4-openssl-dev pkg-config ca-certificates)
+test_packages=(curl gzip systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core man-db binutils)
+
+mode="${1:-}"
+case "$mode" in
+  build) packages=("${build_packages[@]}") ;;
+  test)  packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -13,14 +30,16 @@ done
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-deps: installing ${missing[*]}"
+  echo "install-deps ($mode): installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The state document's JSON Schema is checked with Python's jsonschema.
+[ "$mode" = test ] || exit 0
+
+# The state document's JSON Schema is checked with Python's jsonschema (tests only).
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
-  echo "install-deps: installing the Python package jsonschema"
+  echo "install-deps (test): installing the Python package jsonschema"
   python3 -m pip install -q jsonschema || { $SUDO apt-get install -y -q python3-jsonschema; }
 fi
