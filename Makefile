@@ -49,14 +49,16 @@ tsan: test-deps
 	  --scratch-path .build-tsan --filter "^($(MODULE_TESTS))\."
 
 # Benchmarks, release build, each beside its peer in the same run (see Benchmarks/README.md).
-# nginx-light is the peer of the socket API.
+# nginx-light serves the socket API's bytes and the polled endpoints. Built in a folder of
+# their own, so that make install's static release build is not rebuilt after each.
+BENCH_BUILD := .build-bench
 bench: deps
 	@command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
-	$(SWIFT) build -c release --product streamd
-	$(SWIFT) build -c release --product streamd-bench
-	.build/release/streamd-bench $(BENCH_POLLS)
-	Benchmarks/api_vs_nginx.py --streamd .build/release/streamd
-	Benchmarks/poll_vs_c.py --streamd .build/release/streamd
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd-bench
+	$(BENCH_BUILD)/release/streamd-bench $(BENCH_POLLS)
+	Benchmarks/api_vs_nginx.py --streamd $(BENCH_BUILD)/release/streamd
+	Benchmarks/poll_vs_c.py --streamd $(BENCH_BUILD)/release/streamd
 
 demo: build
 	$(BIN) demo
