@@ -30,6 +30,12 @@ public actor StateStore {
     private var publishers: [any StatePublisher]
     /// Bookkeeping-only changes are published when the last version is older than this.
     private let timestampRefresh: TimeInterval = 60
+    /// How long a loaded station is served as loaded while some of its streams have not had a
+    /// result yet (a stream whose server hangs gets its result from the engine's timeouts;
+    /// this bounds what a source that answers meanwhile waits for).
+    public static let loadedGrace: TimeInterval = 20
+    /// When the store started.
+    private let startedAt: Date
 
     /// Creates the store. `previous` is the document loaded from the state file: it is
     /// served, marked stale, until each station's watchers report, and its sequence goes on.
@@ -40,6 +46,7 @@ public actor StateStore {
         self.clock = clock
         self.publishers = publishers
         let now = clock()
+        startedAt = now
         for spec in stations { inputs[spec.id] = StationInputs(spec: spec) }
         for station in previous?.stations ?? [] { loaded[station.id] = station }
         let merger = self.merger
@@ -181,7 +188,7 @@ public actor StateStore {
     private func remerge(_ id: String, now: Date) {
         guard let spec = specs.first(where: { $0.id == id }), var input = inputs[id],
               let position = document.stations.firstIndex(where: { $0.id == id }) else { return }
-        guard input.fresh else { return }  // still serving the loaded state
+        guard serving(id, input, now: now) else { return }  // still serving the loaded state
         let previous = document.stations[position]
         var state = merger.merge(spec, input, now: now, previous: previous)
         if let old = previous.now.song, !old.sameSong(as: state.now.song) {
@@ -198,8 +205,18 @@ public actor StateStore {
         document.stations[position] = state
         publishedAt[id] = now
         let wasStale = document.stale
-        document.stale = specs.contains { !(inputs[$0.id]?.fresh ?? true) && loaded[$0.id] != nil }
+        document.stale = specs.contains { spec in
+            loaded[spec.id] != nil && !(inputs[spec.id].map { serving(spec.id, $0, now: now) } ?? true)
+        }
         bump(now: now, changed: wasStale && !document.stale ? nil : state)
+    }
+
+    /// Whether station `id` is merged from its inputs (true) or still served as loaded at start:
+    /// a station not loaded is always merged; a loaded one once its inputs settled, or once any
+    /// watcher reported and the grace since start is over.
+    private func serving(_ id: String, _ input: StationInputs, now: Date) -> Bool {
+        guard loaded[id] != nil else { return input.fresh }
+        return input.settled || (input.fresh && now.timeIntervalSince(startedAt) >= Self.loadedGrace)
     }
 
     private func bump(now: Date, changed: StationState?) {

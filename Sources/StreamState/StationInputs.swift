@@ -12,6 +12,14 @@ public struct StationInputs: Sendable, Equatable {
     /// True once any watcher of this station has reported since start.
     public var fresh = false
 
+    /// True once every stream has had a result since start (up, down, stalled, degraded or a
+    /// title; connecting is no result), or, for a station without streams, once a source
+    /// answered. Until then a state loaded at start is served as it was: a source that
+    /// answers before the streams must not take the station off the air for a moment.
+    public var settled: Bool {
+        streams.isEmpty ? fresh : streams.allSatisfy(\.reported)
+    }
+
     /// Empty records for a station's spec.
     public init(spec: StationSpec) {
         streams = spec.streams.map { StreamRecord(spec: $0) }
@@ -64,12 +72,18 @@ public struct StreamRecord: Sendable, Equatable {
     public var reconnects = 0
     /// Whether a connection was ever attempted (the first is not a reconnection).
     var attempted = false
+    /// Whether the stream has had a result since start (anything but connecting).
+    public var reported = false
 
     init(spec: StreamSpec) {
         self.spec = spec
     }
 
     mutating func apply(_ event: StreamEvent) {
+        switch event {
+        case .connecting, .connected: break
+        default: reported = true
+        }
         switch event {
         case .connecting(let at):
             checkedAt = at

@@ -79,6 +79,50 @@ struct StateStoreTests {
         #expect(fresh.station("s")?.now.song == nil, "the old title is not presented as current")
     }
 
+    @Test("a restart does not flap the station off the air: a source that answers before the stream leaves the loaded state served")
+    func restartWithoutFlap() async {
+        let clock = ManualClock()
+        let first = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        await first.apply(.stream(station: "s", index: 0, .up(StreamHead(name: "S FM"), at: clock.read())))
+        await first.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: Track(title: "Before")), schedule: nil, at: clock.read())))
+        let saved = await first.current
+        #expect(saved.station("s")?.onAir == true)
+        clock.advance(5)
+        let publisher = RecordingPublisher()
+        let second = StateStore(stations: [spec], live: "s", previous: saved, publishers: [publisher], clock: clock.read)
+        await second.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        clock.advance(0.05)
+        await second.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: Track(title: "After")), schedule: nil, at: clock.read())))
+        #expect(await second.current.stale, "the stream has no result yet: still the loaded state")
+        #expect(await second.current.station("s")?.onAir == true)
+        clock.advance(0.9)
+        await second.apply(.stream(station: "s", index: 0, .up(StreamHead(name: "S FM"), at: clock.read())))
+        let fresh = await second.current
+        #expect(!fresh.stale)
+        #expect(fresh.station("s")?.onAir == true)
+        #expect(fresh.station("s")?.now.song?.title == "After")
+        let versions = publisher.documents.value
+        #expect(!versions.isEmpty)
+        #expect(versions.allSatisfy { $0.station("s")?.onAir == true }, "a version took the station off the air: \(versions.map { $0.station("s")?.onAir })")
+    }
+
+    @Test("a stream that has no result in the grace after a restart no longer holds back a source's news")
+    func restartGrace() async {
+        let clock = ManualClock()
+        let first = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        await first.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        let saved = await first.current
+        let second = StateStore(stations: [spec], live: "s", previous: saved, clock: clock.read)
+        await second.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        await second.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: Track(title: "News")), schedule: nil, at: clock.read())))
+        #expect(await second.current.stale)
+        clock.advance(StateStore.loadedGrace + 1)
+        await second.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: Track(title: "News")), schedule: nil, at: clock.read())))
+        let after = await second.current
+        #expect(!after.stale, "after the grace the inputs are merged")
+        #expect(after.station("s")?.now.song?.title == "News")
+    }
+
     @Test("time alone ends a song: tick re-merges and nextDeadline points at the end")
     func timeDriven() async {
         let clock = ManualClock()
