@@ -331,8 +331,10 @@ public enum ScreenPage {
     let fitKey = "";
     function fit() {
       const main = $("screen");
-      const key = innerWidth + "x" + innerHeight + "|" + main.className + "|"
-        + ["station", "offair-banner", "program", "hosts", "song", "next", "others", "alerts"].map((id) => $(id).textContent).join("|");
+      // Not the song's or next's running times (they change every second, the layout does not).
+      const first = (id) => { const e = $(id).firstChild; return e ? e.textContent : ""; };
+      const key = innerWidth + "x" + innerHeight + "|" + main.className + "|" + first("song") + "|" + first("next") + "|"
+        + ["station", "offair-banner", "program", "hosts", "others", "alerts"].map((id) => $(id).textContent).join("|");
       if (key === fitKey) return;
       fitKey = key;
       let k = 1;
@@ -387,6 +389,7 @@ public enum ScreenPage {
     }
 
     function tick() { render(); setTimeout(tick, 1000 - (Date.now() % 1000) + 5); }
+    addEventListener("resize", render);
     connect();
     tick();
     </script>
