@@ -128,6 +128,8 @@ private struct Layout {
         var minimum = 0
         /// A blank gap that may grow when rows are left over.
         var spacer = false
+        /// The alerts: when cut, the last row left counts the ones that did not fit.
+        var alerts = false
 
         static func gap() -> Block { Block(rows: [[]], priority: 8, spacer: true) }
     }
@@ -158,7 +160,7 @@ private struct Layout {
             let alerts = alertRows()
             if !alerts.isEmpty {
                 body.append(.gap())
-                body.append(Block(rows: alerts, priority: 4, minimum: 1))
+                body.append(Block(rows: alerts, priority: 4, minimum: 1, alerts: true))
             }
         } else if model.connection == .live || model.unknownStation != nil {
             body.append(.gap())
@@ -177,6 +179,13 @@ private struct Layout {
             let kept = (keep > 0 && (total - block.rows.count + keep <= height || block.priority <= 3)) ? keep : 0
             blocks[index].rows = Array(block.rows.prefix(kept))
             total -= block.rows.count - kept
+        }
+        // No alert silently hidden: a cut alert block ends in how many more there are.
+        for index in blocks.indices where blocks[index].alerts && !blocks[index].rows.isEmpty
+            && blocks[index].rows.count < model.alerts.count {
+            let more = model.alerts.count - blocks[index].rows.count + 1
+            blocks[index].rows[blocks[index].rows.count - 1] =
+                [pad(), Span(ScreenText.truncate("! \(more) more problems: see streamd status", to: width - 2 * margin), .error)]
         }
         // Rows left over widen the gaps (a few rows each), so a big screen is filled evenly.
         var spare = height - total

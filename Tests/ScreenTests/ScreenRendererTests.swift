@@ -282,4 +282,22 @@ struct ScreenRendererTests {
         #expect(BlockFont.letters("Café del Mar – Live") == "CAFE  DEL  MAR  -  LIVE")
         #expect(BlockFont.letters("東京") == nil)
     }
+
+    @Test("no alert silently hidden: 8 alerts all shown at 80x24 (OFF AIR too); too many for the rows end in \"N more problems\"")
+    func manyAlerts() {
+        func streams(_ count: Int) -> [StreamStatus] {
+            (1...count).map { StreamStatus(id: "b\($0)", url: "u", mode: "probe", status: .down) }
+        }
+        let eight = Self.render(F.document([F.station(onAir: false, streams: streams(8)), F.hd2()]))
+        Self.expectFits(eight, width: 80, height: 24)
+        let screen = eight.joined(separator: "\n")
+        for i in 1...8 { #expect(Self.row(eight, containing: "! stream b\(i) down") != nil, "alert \(i):\n\(screen)") }
+        #expect(Self.row(eight, containing: "NOW   Morning Edition") != nil && Self.row(eight, containing: "NEXT") != nil, "\(screen)")
+
+        let many = Self.render(F.document([F.station(streams: streams(30))]))
+        Self.expectFits(many, width: 80, height: 24)
+        let shown = many.filter { $0.contains("! stream b") }.count
+        #expect(shown >= 3, "\(many.joined(separator: "\n"))")
+        #expect(Self.row(many, containing: "! \(30 - shown) more problems: see streamd status") != nil, "\(many.joined(separator: "\n"))")
+    }
 }
