@@ -2,15 +2,20 @@
 /// self-contained HTML file (inline style and script, system fonts, no external assets, so it
 /// works with no network), live over `/v1/events` with EventSource.
 ///
-/// It shows what `streamd screen` shows: a large clock in the station's time zone, the
-/// station, ON AIR / OFF AIR, the program with a progress bar, "elapsed / total" and the time
-/// remaining (computed here every second from `start`/`end`), the song, Next Up, the other
-/// stations, and stale or failing sources. In the last five minutes the progress turns amber;
-/// in the last minute the page turns red with a countdown and what comes next. When the
-/// daemon goes away it shows a "reconnecting…" badge, keeps the last state (the clock and
-/// countdown keep running), and resumes by itself. `?station=ID` shows another station than
-/// the live one. Stable element ids: `#station`, `#onair`, `#clock`, `#program`, `#progress`,
-/// `#elapsed`, `#remaining`, `#song`, `#next`, `#others`, `#alerts`, `#status`.
+/// It shows what `streamd screen` shows: a large clock in the station's time zone (a
+/// placeholder until the station, and so its zone, is known), the station, ON AIR / OFF AIR
+/// (off the air, a full-width red banner and a red frame), the program with a progress bar,
+/// "elapsed / total" and the time remaining (computed here every second from `start`/`end`),
+/// or "No program information", the song, Next Up, the other stations, and every stale or
+/// failing source (the large type shrinks until all of them fit; none is ever hidden). In the
+/// last five minutes the progress turns amber; in the last minute the page turns red with a
+/// countdown and what comes next. "in 2 min" follows the same rule as `streamd screen`
+/// (`ScreenModel.untilText`). The status badge says whether the page is connected to streamd
+/// ("streamd connected" / "streamd disconnected · reconnecting…"); when the daemon goes away
+/// it keeps the last state (the clock and countdown keep running) and resumes by itself.
+/// `?station=ID` shows another station than the live one. Stable element ids: `#station`,
+/// `#onair`, `#offair-banner`, `#clock`, `#program`, `#progress`, `#elapsed`, `#remaining`,
+/// `#song`, `#next`, `#others`, `#alerts`, `#status`.
 public enum ScreenPage {
     /// Only the page's own inline script and style, and event-stream requests to its origin.
     public static let contentSecurityPolicy =
@@ -31,6 +36,8 @@ public enum ScreenPage {
       --green: #2ee66b; --amber: #ffc400; --red: #ff2d2d; --onair: #e00000;
       /* 1rem is 2.2% of the height on a 16:9 screen (about 24 px at 1920x1080), never under 12 px. */
       font-size: clamp(12px, min(1.15vw, 2.05vh), 48px);
+      /* Shrunk by fit() (1 down to .3) when the page would not fit the screen, e.g. many alerts. */
+      --fit: 1;
     }
     * { box-sizing: border-box; }
     html, body { margin: 0; height: 100%; background: var(--bg); color: var(--fg); }
@@ -38,33 +45,39 @@ public enum ScreenPage {
       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", "Liberation Sans", Arial, sans-serif;
       font-variant-numeric: tabular-nums; line-height: 1.15; overflow: hidden;
     }
-    main { display: flex; flex-direction: column; height: 100vh; padding: 1.4rem 2.4rem 1rem; gap: 1rem; overflow: hidden; }
+    main { display: flex; flex-direction: column; height: 100vh; padding: 1.4rem 2.4rem 1rem; gap: calc(1rem * var(--fit)); overflow: hidden; }
     main > * { flex-shrink: 0; }
     header { display: flex; align-items: center; gap: 2rem; }
     #station-block { flex: 1; min-width: 0; }
-    #station { font-size: 3rem; font-weight: 800; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    #station { font-size: calc(3rem * max(var(--fit), .6)); font-weight: 800; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     #tagline { font-size: 1.5rem; color: var(--muted); margin-top: .2rem; }
     #onair {
       font-size: 2.4rem; font-weight: 900; letter-spacing: .08em; padding: .35em .8em; border-radius: .3em;
       border: .12em solid #555; color: #777; white-space: nowrap;
     }
     #onair.on { background: var(--onair); border-color: var(--onair); color: #fff; box-shadow: 0 0 1.2rem rgba(255, 0, 0, .55); }
-    #onair.off { background: #222; color: #ddd; border-color: #888; }
+    #onair.off { background: #fff; color: var(--red); border-color: var(--red); }
+    #offair-banner { background: var(--red); color: #fff; font-size: calc(3.2rem * max(var(--fit), .6)); font-weight: 900;
+                     letter-spacing: .08em; text-align: center; padding: .15em .5em; border-radius: .3rem;
+                     white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    #offair-banner[hidden] { display: none; }
+    main.off-air { box-shadow: inset 0 0 0 .6rem var(--red); }
     #clock-block { text-align: right; }
-    #clock { font-size: 6.5rem; font-weight: 700; letter-spacing: .02em; line-height: 1; }
+    #clock { font-size: calc(6.5rem * max(var(--fit), .5)); font-weight: 700; letter-spacing: .02em; line-height: 1; }
     #date { font-size: 1.3rem; color: var(--muted); margin-top: .3rem; }
     .label { font-size: 1.2rem; font-weight: 700; letter-spacing: .18em; text-transform: uppercase; color: #7fd7ff; }
-    #now { flex: 1 0 auto; display: flex; flex-direction: column; justify-content: center; gap: .7rem;
-           border-top: 2px solid var(--line); border-bottom: 2px solid var(--line); padding: 1rem 0; }
+    #now { flex: 1 0 auto; display: flex; flex-direction: column; justify-content: center; gap: calc(.7rem * var(--fit));
+           border-top: 2px solid var(--line); border-bottom: 2px solid var(--line); padding: calc(1rem * var(--fit)) 0; }
     #now > * { flex-shrink: 0; }
-    #program { font-size: clamp(2rem, 5.2rem, 12vw); font-weight: 800; line-height: 1.1; overflow-wrap: anywhere;
+    #program { font-size: clamp(1.6rem, calc(5.2rem * var(--fit)), 12vw); font-weight: 800; line-height: 1.1; overflow-wrap: anywhere;
                display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-    #hosts { font-size: 1.8rem; color: var(--muted); }
-    #progress { position: relative; height: 2.2rem; background: #262626; border: 2px solid #555; border-radius: .4rem; overflow: hidden; }
+    #program.none { color: var(--muted); font-weight: 600; font-size: calc(3.4rem * var(--fit)); }
+    #hosts { font-size: calc(1.8rem * max(var(--fit), .6)); color: var(--muted); }
+    #progress { position: relative; height: calc(2.2rem * max(var(--fit), .5)); background: #262626; border: 2px solid #555; border-radius: .4rem; overflow: hidden; }
     #progress .fill { position: absolute; inset: 0 auto 0 0; width: 0; background: var(--green); }
     #times { display: flex; justify-content: space-between; align-items: center; gap: 2rem; }
-    #elapsed { font-size: 2.6rem; font-weight: 600; white-space: nowrap; }
-    #remaining { font-size: 4.2rem; font-weight: 800; white-space: nowrap; }
+    #elapsed { font-size: calc(2.6rem * max(var(--fit), .5)); font-weight: 600; white-space: nowrap; }
+    #remaining { font-size: calc(4.2rem * max(var(--fit), .4)); font-weight: 800; white-space: nowrap; }
     #remaining small { font-size: .5em; font-weight: 600; color: var(--muted); margin-left: .3em; }
     #banner { visibility: hidden; flex: 1; min-width: 0; font-size: 2.4rem; font-weight: 900; padding: .2em .6em; border-radius: .3rem;
               text-align: center; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.1; }
@@ -74,11 +87,11 @@ public enum ScreenPage {
     .ending #remaining { color: var(--amber); }
     .last-minute #progress .fill, .over #progress .fill { background: var(--red); }
     .last-minute #remaining, .over #remaining { color: var(--red); }
-    .last-minute #remaining { font-size: 5.2rem; }
+    .last-minute #remaining { font-size: calc(5.2rem * max(var(--fit), .4)); }
     .last-minute #banner { visibility: visible; background: var(--red); color: #fff; }
     .last-minute #now { border-color: var(--red); }
-    #lower { display: grid; grid-template-columns: 9rem 1fr; gap: .7rem 1.5rem; align-items: baseline; }
-    #song, #next { font-size: 2.6rem; font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    #lower { display: grid; grid-template-columns: 9rem 1fr; gap: calc(.7rem * var(--fit)) 1.5rem; align-items: baseline; }
+    #song, #next { font-size: calc(2.6rem * max(var(--fit), .5)); font-weight: 700; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     #song .sub, #next .sub { font-weight: 400; color: var(--muted); font-size: .7em; margin-left: .6em; }
     #song.none { color: #777; font-weight: 400; }
     .stale-mark { color: var(--amber); font-size: .55em; font-weight: 700; margin-left: .6em; letter-spacing: .08em; }
@@ -89,20 +102,27 @@ public enum ScreenPage {
     .other.off .dot, .other.off .air { color: var(--red); }
     .other .name { font-weight: 700; margin-right: .6em; }
     .other .text { color: var(--muted); }
-    #alerts { list-style: none; margin: 0; padding: 0; font-size: 1.4rem; font-weight: 600; max-height: 5.6rem; overflow: hidden; }
-    #alerts li { margin: .2rem 0; }
+    /* Every alert is shown: no height limit here; fit() makes room by shrinking the large type. */
+    #alerts { list-style: none; margin: 0; padding: 0; font-size: calc(1.4rem * max(var(--fit), .75)); font-weight: 600; }
+    #alerts.many { columns: 2; column-gap: 2.4rem; }
+    #alerts li { margin: .2rem 0; break-inside: avoid; }
     #alerts li.warning { color: var(--amber); }
     #alerts li.error { color: var(--red); }
     #alerts li::before { content: "! "; }
     footer { display: flex; justify-content: space-between; align-items: center; font-size: 1.1rem; color: #888; }
     #status { font-weight: 800; padding: .25em .8em; border-radius: 1em; border: 2px solid #555; }
-    #status.live { color: var(--green); border-color: var(--green); }
+    #status.connected { color: var(--green); border-color: var(--green); }
     #status.away { color: #000; background: var(--amber); border-color: var(--amber); font-size: 1.8rem; }
     .away #now, .away #lower { opacity: .75; }
     .away #onair { opacity: .45; }
     @media (max-aspect-ratio: 4/3) {
       header { flex-wrap: wrap; gap: 1rem 2rem; }
       #station-block { flex-basis: 100%; }
+      /* On a phone the page scrolls: the banner and the alerts come right under the header. */
+      header { order: -3; }
+      #offair-banner { order: -2; white-space: normal; }
+      #alerts { order: -1; }
+      #alerts.many { columns: auto; }
       #clock-block { text-align: left; }
       #clock { font-size: min(6.5rem, 16vw); }
       #program { font-size: 3rem; }
@@ -127,6 +147,7 @@ public enum ScreenPage {
         <div id="onair" role="status">…</div>
         <div id="clock-block"><div id="clock">--:--:--</div><div id="date"></div></div>
       </header>
+      <div id="offair-banner" role="alert" hidden></div>
       <section id="now">
         <div class="label">On now</div>
         <div id="program">—</div>
@@ -154,6 +175,13 @@ public enum ScreenPage {
       const s = Math.max(0, seconds), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
       return h > 0 ? h + ":" + String(m).padStart(2, "0") + ":" + String(r).padStart(2, "0") : m + ":" + String(r).padStart(2, "0");
     }
+    // The one rounding rule for times still to come, the same as ScreenModel.untilText in
+    // `streamd screen`: whole seconds (rounded up from the instant, as the time left is),
+    // minutes rounded down, so "2:09 left" goes with "in 2 min"; "" at 0 or less and from an hour on.
+    function until(seconds) {
+      if (seconds <= 0 || seconds >= 3600) return "";
+      return seconds < 60 ? "in " + seconds + " s" : "in " + Math.floor(seconds / 60) + " min";
+    }
     function zoned(zone, options) {
       try { return new Intl.DateTimeFormat("en-US", Object.assign({timeZone: zone}, options)); }
       catch (e) { return new Intl.DateTimeFormat("en-US", options); }
@@ -171,15 +199,18 @@ public enum ScreenPage {
       const now = new Date();
       const s = station();
       const zone = s ? s.timezone : undefined;
-      text($("clock"), zoned(zone, hms).format(now));
-      text($("date"), zoned(zone, {weekday: "long", month: "long", day: "numeric"}).format(now));
+      // Never the machine's time as if it were the station's: a placeholder until the station's zone is known.
+      text($("clock"), s ? zoned(zone, hms).format(now) : "--:--:--");
+      text($("date"), s ? zoned(zone, {weekday: "long", month: "long", day: "numeric"}).format(now) : "");
+      // Whether this page is connected to streamd; never "live", which a studio reads as "on air".
       const status = $("status");
-      if (connected) { status.className = "live"; text(status, "● live"); }
-      else { status.className = "away"; text(status, doc ? "reconnecting… (since " + zoned(zone, hms).format(awaySince || now) + ")" : "connecting…"); }
+      if (connected) { status.className = "connected"; text(status, "\u25cf streamd connected"); }
+      else if (doc) { status.className = "away"; text(status, "streamd disconnected \u00b7 reconnecting\u2026" + (s ? " (since " + zoned(zone, hms).format(awaySince || now) + ")" : "")); }
+      else { status.className = "away"; text(status, "connecting to streamd\u2026"); }
       document.body.classList.toggle("away", !connected);
       text($("meta"), "streamd" + (doc ? " · #" + doc.sequence : ""));
-      if (!doc) return;
-      if (!s) { text($("station"), wanted ? "No station \u201c" + wanted + "\u201d" : "No stations"); return; }
+      if (!doc) return fit();
+      if (!s) { text($("station"), wanted ? "No station \u201c" + wanted + "\u201d" : "No stations"); return fit(); }
       const time = (iso) => iso ? zoned(zone, hm).format(new Date(iso)) : "";
       const staleKinds = new Set(s.sources.filter((x) => x.status === "stale").map((x) => x.kind));
       const isStale = (value) => doc.stale || staleKinds.has(value.source);
@@ -189,12 +220,17 @@ public enum ScreenPage {
       const air = $("onair");
       air.className = s.onAir ? "on" : "off";
       text(air, s.onAir ? "ON AIR" : "OFF AIR");
+      const offBanner = $("offair-banner");
+      offBanner.hidden = s.onAir;
+      text(offBanner, s.onAir ? "" : "OFF AIR \u00b7 " + s.name + " is not on the air");
 
       // The program, its progress and the time remaining, computed here every second.
       const p = s.now.program;
       let phase = "none";
       const programEl = $("program");
-      programEl.replaceChildren(p ? p.name : s.now.text);
+      // Never the station's name in the program's place: with no program, say so.
+      programEl.className = p ? "" : "none";
+      programEl.replaceChildren(p ? p.name : "No program information");
       if (p && isStale(p)) programEl.append(span("stale-mark", "STALE"));
       const details = [];
       if (p && p.hosts.length) details.push("with " + p.hosts.join(", "));
@@ -230,6 +266,7 @@ public enum ScreenPage {
       }
       const main = $("screen");
       for (const c of ["normal", "ending", "last-minute", "over"]) main.classList.toggle(c, c === phase);
+      main.classList.toggle("off-air", !s.onAir);
 
       // The song, or nothing: no song is ever invented.
       const g = s.now.song, songEl = $("song");
@@ -253,9 +290,8 @@ public enum ScreenPage {
         nextEl.replaceChildren((n.start ? time(n.start) + "  " : "") + n.name);
         const parts = [];
         if (n.start) {
-          const inS = Math.ceil((new Date(n.start) - now) / 1000);
-          if (inS > 0 && inS < 60) parts.push("in " + inS + " s");
-          else if (inS >= 60 && inS < 3600) parts.push("in " + Math.ceil(inS / 60) + " min");
+          const inS = until(Math.ceil((new Date(n.start) - now) / 1000));
+          if (inS) parts.push(inS);
         }
         if (n.hosts.length) parts.push("with " + n.hosts.join(", "));
         if (parts.length) nextEl.append(span("sub", parts.join("  \u00b7  ")));
@@ -284,6 +320,28 @@ public enum ScreenPage {
       const alertsEl = $("alerts");
       if (alertsEl.textContent !== alerts.map((a) => a[1]).join("")) {
         alertsEl.replaceChildren(...alerts.map(([level, message]) => { const li = document.createElement("li"); li.className = level; li.textContent = message; return li; }));
+      }
+      alertsEl.classList.toggle("many", alerts.length > 4);
+      fit();
+    }
+
+    // Everything on one screen, every alert included: when the page is taller than the
+    // viewport, the large type shrinks step by step (--fit) until it fits. Only when what is
+    // shown or the viewport changes.
+    let fitKey = "";
+    function fit() {
+      const main = $("screen");
+      // Not the song's or next's running times (they change every second, the layout does not).
+      const first = (id) => { const e = $(id).firstChild; return e ? e.textContent : ""; };
+      const key = innerWidth + "x" + innerHeight + "|" + main.className + "|" + first("song") + "|" + first("next") + "|"
+        + ["station", "offair-banner", "program", "hosts", "others", "alerts"].map((id) => $(id).textContent).join("|");
+      if (key === fitKey) return;
+      fitKey = key;
+      let k = 1;
+      main.style.setProperty("--fit", k);
+      while (main.scrollHeight > main.clientHeight + 1 && k > 0.3) {
+        k = Math.round(k * 100 - 5) / 100;
+        main.style.setProperty("--fit", k);
       }
     }
 
@@ -331,6 +389,7 @@ public enum ScreenPage {
     }
 
     function tick() { render(); setTimeout(tick, 1000 - (Date.now() % 1000) + 5); }
+    addEventListener("resize", render);
     connect();
     tick();
     </script>

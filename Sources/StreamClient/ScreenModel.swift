@@ -122,6 +122,10 @@ public struct ScreenModel: Sendable, Equatable {
         /// Whole seconds until it starts (0 once it has).
         public var startsIn: Int?
 
+        /// "in 49 s", "in 2 min" (``ScreenModel/untilText(_:)``), nil when unknown, started or an
+        /// hour or more away.
+        public var startsInText: String? { startsIn.flatMap(ScreenModel.untilText) }
+
         /// Creates a next program.
         public init(name: String, hosts: [String], startText: String?, startsIn: Int?) {
             self.name = name
@@ -179,11 +183,15 @@ public struct ScreenModel: Sendable, Equatable {
 
     /// The instant the model describes.
     public var now: Date
-    /// The zone the clock and times are shown in (the station's).
+    /// The zone the clock and times are shown in (the station's; before the station is known,
+    /// the fallback, used only for the "away since" time and never for the clock).
     public var timeZone: TimeZone
-    /// "HH:mm:ss".
+    /// Whether ``timeZone`` is the station's own. Until it is, the clock shows
+    /// ``clockPlaceholder`` rather than the machine's time passed off as the station's.
+    public var zoneKnown: Bool
+    /// "HH:mm:ss" in the station's zone, or ``clockPlaceholder`` while its zone is unknown.
     public var clock: String
-    /// "Friday, November 27".
+    /// "Friday, November 27", or empty while the station's zone is unknown.
     public var dateText: String
     /// The displayed station's id, when there is one.
     public var stationID: String?
@@ -199,7 +207,9 @@ public struct ScreenModel: Sendable, Equatable {
     public var program: Program?
     /// The song playing now.
     public var song: Song?
-    /// The station's one-line now text (shown when there is neither program nor song).
+    /// The station's one-line now text when it says more than the station's name (shown when
+    /// there is neither program nor song); nil when it is only the name, which is never shown
+    /// as if it were the program.
     public var text: String?
     /// The next program.
     public var next: Next?
@@ -224,10 +234,12 @@ public struct ScreenModel: Sendable, Equatable {
         let wanted = stationID ?? document?.live
         let station = document.flatMap { d in wanted.flatMap(d.station) ?? (stationID == nil ? d.stations.first : nil) }
         self.unknownStation = (document != nil && stationID != nil && station == nil) ? stationID : nil
-        let zone = station.flatMap { TimeZone(identifier: $0.timezone) } ?? fallbackTimeZone
+        let stationZone = station.flatMap { TimeZone(identifier: $0.timezone) }
+        let zone = stationZone ?? fallbackTimeZone
         self.timeZone = zone
-        self.clock = Self.format(now, zone: zone, "HH:mm:ss")
-        self.dateText = Self.format(now, zone: zone, "EEEE, MMMM d")
+        self.zoneKnown = stationZone != nil
+        self.clock = stationZone != nil ? Self.format(now, zone: zone, "HH:mm:ss") : Self.clockPlaceholder
+        self.dateText = stationZone != nil ? Self.format(now, zone: zone, "EEEE, MMMM d") : ""
         self.stationID = station?.id
         self.stationName = station?.name ?? stationID ?? "streamd"
         self.tagline = station?.tagline
@@ -253,7 +265,7 @@ public struct ScreenModel: Sendable, Equatable {
                              elapsed: duration.map { d in min(elapsed ?? 0, d) } ?? elapsed,
                              duration: duration, stale: sourceStale(s.source))
         }
-        self.text = station.now.text
+        self.text = station.now.text.isEmpty || station.now.text == station.name ? nil : station.now.text
         if let n = station.upcoming(at: now).first(where: { p in p.start.map { $0 > now.addingTimeInterval(-1) } ?? true }) {
             self.next = Next(name: n.name, hosts: n.hosts,
                              startText: n.start.map { Self.format($0, zone: zone, "HH:mm") },
@@ -268,6 +280,33 @@ public struct ScreenModel: Sendable, Equatable {
                              || other.sources.contains { $0.status == .stale || $0.status == .error })
         }
         self.alerts = Self.alerts(station, documentStale: documentStale, zone: zone)
+    }
+
+    /// The clock while the station's zone is not known yet.
+    public static let clockPlaceholder = "--:--:--"
+
+    /// What the NOW slot says when no program is known.
+    public static let noProgramText = "No program information"
+
+    /// The one rounding rule for times still to come, shared by both screens (the kiosk
+    /// page's `until()` is the same): whole `seconds` (rounded up from the instant, as
+    /// ``Program/remaining`` and ``Next/startsIn`` are), minutes rounded down. So "2:09 left"
+    /// and "in 2 min" describe the same moment, and "0:49 left" is "in 49 s". Nil at 0 or
+    /// less and from an hour on.
+    public static func untilText(_ seconds: Int) -> String? {
+        guard seconds > 0, seconds < 3600 else { return nil }
+        return seconds < 60 ? "in \(seconds) s" : "in \(seconds / 60) min"
+    }
+
+    /// The feed's state in words, for the status line: whether this screen is connected to
+    /// streamd. It says nothing about the air (that is ON AIR / OFF AIR), so it never says
+    /// "live".
+    public var connectionText: String {
+        switch connection {
+        case .live: "● streamd connected"
+        case .connecting: "connecting to streamd…"
+        case .reconnecting: "streamd disconnected · reconnecting…"
+        }
     }
 
     /// True when the screen shows a state it is not receiving updates for.

@@ -4,12 +4,15 @@ import Foundation
 /// ANSI. Pure: model and size in, lines out; `streamd screen` only writes what it returns.
 ///
 /// The layout, top to bottom: a banner while the daemon is away; the station, ON AIR /
-/// OFF AIR and the clock; a large clock in block digits when there is room (in the program's
-/// last minute, a large countdown instead); the program with a progress bar, "elapsed /
-/// total" and the time remaining; the song; Next Up; the other stations; stale and failing
-/// sources; and a status line at the bottom. When rows run short the decorations go first
-/// (the large digits, spacing, the rule), then the other stations and alerts are cut, so
-/// 80x24 always shows the program, its progress, the song and Next Up.
+/// OFF AIR and the clock; a full-width red OFF AIR banner when the station is off the air; a
+/// large clock in block digits when there is room (in the program's last minute, a large
+/// countdown instead; none while the station's zone is unknown); the program with a progress
+/// bar, "elapsed / total" and the time remaining; the song; Next Up; the other stations;
+/// stale and failing sources; and a status line at the bottom saying whether the screen is
+/// connected to streamd. On a large terminal (100x40 and up) the program's and the next
+/// program's names are also drawn in block letters. When rows run short the decorations go
+/// first (the large letters and digits, spacing, the rule), then the other stations and
+/// alerts are cut, so 80x24 always shows the program, its progress, the song and Next Up.
 public enum ScreenRenderer {
     /// How a piece of text is drawn.
     public enum Style: Sendable, Equatable {
@@ -17,6 +20,10 @@ public enum ScreenRenderer {
         case onAir, offAir
         case barDone, barLeft, barEnding, barLast
         case warning, error, banner, lastMinute, big, bigLast, good
+        /// The full-width OFF AIR banner: white on red.
+        case offAirBanner
+        /// The program and next names in block letters on a large terminal.
+        case bigName
     }
 
     /// A run of text in one style.
@@ -76,7 +83,7 @@ public enum ScreenRenderer {
         case .label: "1;36"
         case .title: "1;97"
         case .onAir: "1;97;41"
-        case .offAir: "1;30;47"
+        case .offAir: "1;91;107"
         case .barDone: "92"
         case .barLeft: "2;37"
         case .barEnding: "93"
@@ -88,6 +95,8 @@ public enum ScreenRenderer {
         case .big: "97"
         case .bigLast: "91"
         case .good: "1;92"
+        case .offAirBanner: "1;97;41"
+        case .bigName: "1;97"
         }
     }
 }
@@ -119,6 +128,8 @@ private struct Layout {
         var minimum = 0
         /// A blank gap that may grow when rows are left over.
         var spacer = false
+        /// The alerts: when cut, the last row left counts the ones that did not fit.
+        var alerts = false
 
         static func gap() -> Block { Block(rows: [[]], priority: 8, spacer: true) }
     }
@@ -127,15 +138,20 @@ private struct Layout {
         var top: [Block] = []
         if let banner = banner() { top.append(Block(rows: [banner], priority: 0)) }
         top.append(Block(rows: [header()], priority: 0))
+        if model.onAir == false { top.append(Block(rows: offAirRows(), priority: 0)) }
         var body: [Block] = []
         body.append(Block(rows: [rule()], priority: 9))
         if let big = bigClock() { body.append(big) }
         if model.stationID != nil {
             body.append(.gap())
-            body.append(Block(rows: programRows(), priority: 1, minimum: 2))
+            let program = programRows()
+            body.append(Block(rows: Array(program.prefix(1)), priority: 1, minimum: 1))
+            if let name = bigName(model.program?.name, scale: height >= 60 ? 3 : 2) { body.append(name) }
+            if program.count > 1 { body.append(Block(rows: Array(program.dropFirst()), priority: 1, minimum: 1)) }
             if let remaining = bigRemaining() { body.append(remaining) }
             body.append(Block(rows: songRows(), priority: 2, minimum: 1))
             body.append(Block(rows: nextRows(), priority: 3))
+            if let next = bigName(model.next?.name, scale: height >= 60 ? 2 : 1) { body.append(next) }
             let others = otherRows()
             if !others.isEmpty {
                 body.append(.gap())
@@ -144,13 +160,13 @@ private struct Layout {
             let alerts = alertRows()
             if !alerts.isEmpty {
                 body.append(.gap())
-                body.append(Block(rows: alerts, priority: 4, minimum: 1))
+                body.append(Block(rows: alerts, priority: 4, minimum: 1, alerts: true))
             }
         } else if model.connection == .live || model.unknownStation != nil {
             body.append(.gap())
             body.append(Block(rows: [[pad(), Span(model.unknownStation.map { "No station \"\($0)\" in streamd's state." } ?? "No stations.", .warning)]], priority: 1))
         }
-        let footer = Block(rows: [footerRow()], priority: 7)
+        let footer = Block(rows: [footerRow()], priority: 5)
 
         var blocks = top + body + [footer]
         // Cut or drop blocks, least important first, until everything fits.
@@ -163,6 +179,13 @@ private struct Layout {
             let kept = (keep > 0 && (total - block.rows.count + keep <= height || block.priority <= 3)) ? keep : 0
             blocks[index].rows = Array(block.rows.prefix(kept))
             total -= block.rows.count - kept
+        }
+        // No alert silently hidden: a cut alert block ends in how many more there are.
+        for index in blocks.indices where blocks[index].alerts && !blocks[index].rows.isEmpty
+            && blocks[index].rows.count < model.alerts.count {
+            let more = model.alerts.count - blocks[index].rows.count + 1
+            blocks[index].rows[blocks[index].rows.count - 1] =
+                [pad(), Span(ScreenText.truncate("! \(more) more problems: see streamd status", to: width - 2 * margin), .error)]
         }
         // Rows left over widen the gaps (a few rows each), so a big screen is filled evenly.
         var spare = height - total
@@ -217,6 +240,30 @@ private struct Layout {
         return [pad(), Span(left, .title), Span(String(repeating: " ", count: max(1, gap)))] + right + [pad()]
     }
 
+    /// OFF AIR across the whole width, white on red (three rows on a tall terminal): nobody in
+    /// the room can miss it.
+    func offAirRows() -> [Line] {
+        let text = "OFF AIR · \(model.stationName) is not on the air"
+        let shown = ScreenText.truncate(text, to: width - 2)
+        let left = max(0, (width - ScreenText.width(shown)) / 2)
+        let line: Line = [Span(String(repeating: " ", count: left) + shown
+                               + String(repeating: " ", count: max(0, width - left - ScreenText.width(shown))), .offAirBanner)]
+        let blank: Line = [Span(String(repeating: " ", count: width), .offAirBanner)]
+        return height >= 30 ? [blank, line, blank] : [line]
+    }
+
+    /// On a large terminal, `name` in block letters at the label column (at most `scale`, as
+    /// large as the width allows; nil when it cannot be drawn at scale 1 or has letters the
+    /// block font does not have).
+    func bigName(_ name: String?, scale: Int) -> Block? {
+        guard tall, let name, let text = BlockFont.letters(name) else { return nil }
+        let pixelWidth = BlockFont.pixelWidth(text)
+        let fitted = min(scale, textRoom / max(1, pixelWidth))
+        guard fitted >= 1 else { return nil }
+        let rows = BlockFont.render(text, scale: fitted).map { [pad(labelWidth), Span($0, .bigName)] }
+        return Block(rows: rows, priority: 7)
+    }
+
     func rule() -> Line {
         [pad(), Span(String(repeating: "─", count: max(0, width - 2 * margin)), .dim)]
     }
@@ -242,6 +289,7 @@ private struct Layout {
     /// countdown instead), with the date or the last-minute line under it.
     func bigClock() -> Block? {
         let countdown = lastMinute && !tall
+        guard model.zoneKnown || countdown else { return nil }
         let text = countdown ? "-" + (model.program?.remainingText ?? "0:00") : model.clock
         let maxRows = tall ? height * 3 / 10 : max(0, height - 18)
         guard var rows = digits(text, maxRows: maxRows, maxWidth: width - 2 * margin, style: countdown ? .bigLast : .big, indent: nil)
@@ -286,8 +334,12 @@ private struct Layout {
 
     func programRows() -> [Line] {
         guard let program = model.program else {
-            let text = model.song == nil ? (model.text ?? "—") : "—"
-            return [labelled("NOW", [Span(ScreenText.truncate(text, to: textRoom), .bold)])]
+            // Never the station's name in the program's place: say that no program is known.
+            var rows = [labelled("NOW", [Span(ScreenText.truncate(ScreenModel.noProgramText, to: textRoom), .dim)])]
+            if model.song == nil, let text = model.text {
+                rows.append(labelled("", [Span(ScreenText.truncate(text, to: textRoom), .bold)]))
+            }
+            return rows
         }
         var rows: [Line] = []
         let stale = program.stale ? "  (stale)" : ""
@@ -359,9 +411,7 @@ private struct Layout {
         var text = next.startText.map { "\($0)  " } ?? ""
         text += next.name
         var detail = ""
-        if let startsIn = next.startsIn, startsIn > 0 {
-            detail = startsIn < 60 ? "  in \(startsIn) s" : startsIn < 3600 ? "  in \((startsIn + 59) / 60) min" : ""
-        }
+        if let startsIn = next.startsInText { detail = "  " + startsIn }
         if !next.hosts.isEmpty { detail += "  with " + next.hosts.joined(separator: ", ") }
         let shown = ScreenText.truncate(text, to: textRoom)
         let rest = ScreenText.truncate(detail, to: max(0, textRoom - ScreenText.width(shown)))
@@ -391,12 +441,7 @@ private struct Layout {
     }
 
     func footerRow() -> Line {
-        let left: Span
-        switch model.connection {
-        case .live: left = Span("● live", .good)
-        case .connecting: left = Span("connecting…", .warning)
-        case .reconnecting: left = Span("reconnecting…", .warning)
-        }
+        let left = Span(model.connectionText, model.connection == .live ? .good : .warning)
         var right = "streamd screen"
         if let sequence = model.sequence { right += " · #\(sequence)" }
         let gap = width - 2 * margin - ScreenText.width(left.text) - ScreenText.width(right)
@@ -482,64 +527,5 @@ public enum ScreenText {
             used += w
         }
         return out
-    }
-}
-
-/// Digits, colon and minus in a 3x5 pixel font, drawn with half blocks so a pixel is square
-/// (`scale` columns by `scale` half-rows: terminal cells are about twice as tall as wide).
-enum BlockFont {
-    static let glyphs: [Character: [String]] = [
-        "0": ["###", "#.#", "#.#", "#.#", "###"],
-        "1": [".#.", "##.", ".#.", ".#.", "###"],
-        "2": ["###", "..#", "###", "#..", "###"],
-        "3": ["###", "..#", ".##", "..#", "###"],
-        "4": ["#.#", "#.#", "###", "..#", "..#"],
-        "5": ["###", "#..", "###", "..#", "###"],
-        "6": ["###", "#..", "###", "#.#", "###"],
-        "7": ["###", "..#", ".#.", ".#.", ".#."],
-        "8": ["###", "#.#", "###", "#.#", "###"],
-        "9": ["###", "#.#", "###", "..#", "###"],
-        ":": [".", "#", ".", "#", "."],
-        "-": ["..", "..", "##", "..", ".."],
-        " ": [".", ".", ".", ".", "."],
-    ]
-
-    /// Pixel columns of `text`, one pixel of space between glyphs.
-    static func pixelWidth(_ text: String) -> Int {
-        let widths = text.map { glyphs[$0]?.first?.count ?? 3 }
-        return widths.reduce(0, +) + max(0, widths.count - 1)
-    }
-
-    /// The rows of `text` at `scale`.
-    static func render(_ text: String, scale: Int) -> [String] {
-        // Pixel rows of the whole string.
-        var pixels = [[Bool]](repeating: [], count: 5)
-        for (index, character) in text.enumerated() {
-            let glyph = glyphs[character] ?? glyphs[" "]!
-            for row in 0..<5 {
-                if index > 0 { pixels[row].append(false) }
-                pixels[row] += glyph[row].map { $0 == "#" }
-            }
-        }
-        // Scale to half-rows, then pair them into terminal rows.
-        let halfRows = pixels.flatMap { row in Array(repeating: row.flatMap { Array(repeating: $0, count: scale) }, count: scale) }
-        var rows: [String] = []
-        var index = 0
-        while index < halfRows.count {
-            let top = halfRows[index]
-            let bottom = index + 1 < halfRows.count ? halfRows[index + 1] : Array(repeating: false, count: top.count)
-            var line = ""
-            for column in top.indices {
-                switch (top[column], bottom[column]) {
-                case (true, true): line += "█"
-                case (true, false): line += "▀"
-                case (false, true): line += "▄"
-                case (false, false): line += " "
-                }
-            }
-            rows.append(line)
-            index += 2
-        }
-        return rows
     }
 }

@@ -78,7 +78,7 @@ struct KioskPageTests {
 
         // The state, as the room sees it.
         let shown = try await page.waitFor("the live state") { s in
-            s["program"] == "Morning Drive" && s["song"] == "Bonobo – Kerala" && s["status"] == "● live"
+            s["program"] == "Morning Drive" && s["song"] == "Bonobo – Kerala" && s["status"] == "● streamd connected"
         }
         #expect(shown["station"] == "Studio FM")
         #expect(shown["tagline"] == "88.1 FM")
@@ -107,12 +107,12 @@ struct KioskPageTests {
 
         // The daemon restarts: a "reconnecting" badge, the last state kept, then live again by itself.
         await studio.stopDaemon()
-        let away = try await page.waitFor("the reconnecting badge") { $0["status"]?.hasPrefix("reconnecting") == true }
+        let away = try await page.waitFor("the reconnecting badge") { $0["status"]?.hasPrefix("streamd disconnected · reconnecting…") == true }
         #expect(away["program"] == "Morning Drive" && away["song"] == "Hania Rani – Eden", "the last state stays: \(away)")
         try await page.screenshot(TestOutput.directory.appendingPathComponent("screen-1920x1080-reconnecting.png"))
         studio.setTitle("Nils Frahm - Says")
         try await studio.startDaemon()
-        try await page.waitFor("the page to reconnect", timeout: .seconds(20)) { $0["status"] == "● live" && $0["song"] == "Nils Frahm – Says" }
+        try await page.waitFor("the page to reconnect", timeout: .seconds(20)) { $0["status"] == "● streamd connected" && $0["song"] == "Nils Frahm – Says" }
         studio.setTitle("Bonobo - Cirrus")
         try await page.waitFor("a title after the restart") { $0["song"] == "Bonobo – Cirrus" }
 

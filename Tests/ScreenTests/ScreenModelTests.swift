@@ -98,7 +98,7 @@ struct ScreenModelTests {
         #expect(loaded.song?.stale == true)
     }
 
-    @Test("no song: nothing is invented; without a program the station's text stands in")
+    @Test("no song: nothing is invented; without a program the station's name never stands in for it")
     func noSong() {
         let model = ScreenModel(document: F.document([F.station(song: nil)]), now: F.now)
         #expect(model.song == nil)
@@ -107,7 +107,10 @@ struct ScreenModelTests {
         let bare = ScreenModel(document: F.document([F.station(program: nil, song: nil, next: [])]), now: F.now)
         #expect(bare.program == nil)
         #expect(bare.next == nil)
-        #expect(bare.text == "WVIA-FM")
+        #expect(bare.text == nil, "the now text is only the station's name: not a program")
+        var talk = F.station(program: nil, song: nil, next: [])
+        talk.now.text = "Pledge drive"
+        #expect(ScreenModel(document: F.document([talk]), now: F.now).text == "Pledge drive")
     }
 
     @Test("--station picks a station; an unknown one says so; a next program already over is skipped")
@@ -131,7 +134,41 @@ struct ScreenModelTests {
         let none = ScreenModel(document: nil, now: F.now, connection: .connecting(detail: nil), fallbackTimeZone: TimeZone(identifier: "UTC")!)
         #expect(none.stationName == "streamd")
         #expect(none.onAir == nil)
-        #expect(none.clock == "14:03:11")
+        #expect(!none.zoneKnown)
+        #expect(none.clock == "--:--:--", "not the machine's (here UTC) time passed off as the station's")
+        #expect(none.dateText == "")
+        let known = ScreenModel(document: F.document(), now: F.now, fallbackTimeZone: TimeZone(identifier: "UTC")!)
+        #expect(known.zoneKnown)
+        #expect(known.clock == "09:03:11", "the station's zone (New York), not the fallback")
+        #expect(unknown.clock == "--:--:--", "an unknown --station has no zone either")
+    }
+
+    @Test("one rounding rule: 2:09 left is \"in 2 min\" for the same moment; m:ss and minutes floor from the same seconds")
+    func roundingRule() throws {
+        // The program ends and the next one starts 128.4 s from now.
+        let end = 128.4
+        let next = ProgramValue(name: "Here and Now", hosts: [], start: F.date(end), end: F.date(end + 3_600), source: "composer", seenAt: F.now)
+        let model = ScreenModel(document: F.document([F.station(program: F.program(start: end - 3_600, end: end), next: [next])]), now: F.now)
+        #expect(model.program?.remainingText == "2:09")
+        #expect(model.next?.startsIn == 129)
+        #expect(model.next?.startsInText == "in 2 min", "the same seconds as the time left, minutes rounded down")
+        #expect(ScreenModel.untilText(60) == "in 1 min")
+        #expect(ScreenModel.untilText(119) == "in 1 min")
+        #expect(ScreenModel.untilText(59) == "in 59 s")
+        #expect(ScreenModel.untilText(3_599) == "in 59 min")
+        #expect(ScreenModel.untilText(3_600) == nil)
+        #expect(ScreenModel.untilText(0) == nil)
+    }
+
+    @Test("the status says whether the screen is connected to streamd, never \"live\"")
+    func connectionText() {
+        let connected = ScreenModel(document: F.document(), now: F.now, connection: .live)
+        #expect(connected.connectionText == "● streamd connected")
+        let away = ScreenModel(document: F.document(), now: F.now, connection: .reconnecting(since: F.now, detail: nil))
+        #expect(away.connectionText == "streamd disconnected · reconnecting…")
+        let first = ScreenModel(document: nil, now: F.now, connection: .connecting(detail: nil))
+        #expect(first.connectionText == "connecting to streamd…")
+        for text in [connected, away, first].map(\.connectionText) { #expect(!text.lowercased().contains("live")) }
     }
 }
 

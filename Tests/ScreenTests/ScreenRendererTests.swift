@@ -45,11 +45,12 @@ struct ScreenRendererTests {
         #expect(Self.row(rows, containing: "with Steve Inskeep") != nil, "\(screen)")
         #expect(Self.row(rows, containing: "SONG  Bonobo – Kerala") != nil, "\(screen)")
         #expect(Self.row(rows, containing: "1:31 / 4:02") != nil, "song progress: \(screen)")
-        #expect(Self.row(rows, containing: "NEXT  10:00  Here and Now  in 57 min") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "NEXT  10:00  Here and Now  in 56 min") != nil, "\(screen)")
         #expect(Self.row(rows, containing: "○ WVIA-HD2") != nil, "\(screen)")
         #expect(Self.row(rows, containing: "OFF AIR") != nil, "\(screen)")
         #expect(Self.row(rows, containing: "! stream backup down (http: HTTP 404)") != nil, "\(screen)")
-        #expect(rows[23].contains("● live") && rows[23].contains("#1842"), "\(screen)")
+        #expect(rows[23].contains("● streamd connected") && rows[23].contains("#1842"), "\(screen)")
+        #expect(!screen.contains("live"), "the status is about the connection to streamd, never \"live\": \(screen)")
     }
 
     @Test("the progress bar is filled in proportion, in eighths of a cell")
@@ -122,7 +123,8 @@ struct ScreenRendererTests {
                                                    fallbackTimeZone: TimeZone(identifier: "UTC")!), width: 80, height: 24)
         Self.expectFits(none, width: 80, height: 24)
         #expect(none[0].contains("connecting to streamd… on /tmp/s.sock"), "\(none[0])")
-        #expect(none[1].hasSuffix("14:03:11"))
+        #expect(none[1].hasSuffix("--:--:--"), "no station yet, so no station zone: a placeholder, not the machine's time: \(none[1])")
+        #expect(!none.contains { $0.contains("██") }, "no large clock either")
         let unknown = Self.render(F.document(), station: "nope")
         #expect(Self.row(unknown, containing: "No station \"nope\" in streamd's state.") != nil, "\(unknown.joined(separator: "\n"))")
     }
@@ -151,7 +153,7 @@ struct ScreenRendererTests {
         let digitRows = { (rows: [String]) in rows.filter { $0.contains("██") && !$0.contains("░") }.count }
         #expect(digitRows(rows) >= 3 * digitRows(small), "\(screen)")
         #expect(Self.row(rows, containing: "LEFT") != nil, "\(screen)")
-        let lastContent = rows.lastIndex { !$0.isEmpty && !$0.contains("● live") } ?? 0
+        let lastContent = rows.lastIndex { !$0.isEmpty && !$0.contains("● streamd connected") } ?? 0
         #expect(lastContent >= 50, "content spread over the screen, not bunched at the top:\n\(screen)")
 
         let last = ScreenModel(document: F.document([F.station(program: F.program(start: -3_558, end: 42))]), now: F.now)
@@ -186,5 +188,116 @@ struct ScreenRendererTests {
         let stripped = header.replacing(/\x1B\[[0-9;]*m/, with: "")
         #expect(ScreenText.width(stripped) == 80)
         #expect(ScreenRenderer.ansi([], width: 5) == "     ")
+    }
+
+    /// The longest run of blank rows.
+    static func longestGap(_ rows: [String]) -> Int {
+        var longest = 0, run = 0
+        for row in rows {
+            run = row.trimmingCharacters(in: .whitespaces).isEmpty ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
+    }
+
+    @Test("OFF AIR: a full-width white-on-red banner under the header, at 80x24 and 240x67; the status never says live")
+    func offAirBanner() throws {
+        for (width, height) in [(80, 24), (240, 67), (40, 12)] {
+            let model = ScreenModel(document: F.document([F.station(onAir: false), F.hd2()]), now: F.now)
+            let lines = ScreenRenderer.lines(model, width: width, height: height)
+            let rows = ScreenRenderer.text(model, width: width, height: height)
+            Self.expectFits(rows, width: width, height: height)
+            let screen = rows.joined(separator: "\n")
+            let banner = try #require(lines.firstIndex { line in line.contains { $0.style == .offAirBanner && $0.text.contains("OFF AIR") } },
+                                      "an OFF AIR banner at \(width)x\(height):\n\(screen)")
+            #expect(banner <= 2, "right under the header:\n\(screen)")
+            let span = try #require(lines[banner].first)
+            #expect(lines[banner].count == 1 && ScreenText.width(span.text) == width, "the whole width: \(span.text.debugDescription)")
+            #expect(rows[banner].contains("OFF AIR · WVIA-FM is not on the air") || width < 60, "\(screen)")
+            #expect(ScreenRenderer.sgr(.offAirBanner) == "1;97;41", "white on red")
+            #expect(Self.row(rows, containing: "NOW   Morning Edition") != nil, "\(width)x\(height):\n\(screen)")
+            if height >= 24 {
+                #expect(Self.row(rows, containing: "SONG  Bonobo – Kerala") != nil, "\(screen)")
+                #expect(Self.row(rows, containing: "NEXT") != nil, "\(screen)")
+                #expect(rows[height - 1].contains("● streamd connected"), "\(screen)")
+            }
+        }
+        // The header badge is no calm grey either: red on white.
+        #expect(ScreenRenderer.sgr(.offAir) == "1;91;107")
+        // On the air: no banner.
+        let on = ScreenRenderer.lines(ScreenModel(document: F.document(), now: F.now), width: 80, height: 24)
+        #expect(!on.contains { line in line.contains { $0.style == .offAirBanner } })
+    }
+
+    @Test("no program known: NOW says \"No program information\", never the station's name, also OFF AIR")
+    func noProgram() {
+        let station = F.station(onAir: false, program: nil, song: nil, next: [])
+        for (width, height) in [(80, 24), (240, 67)] {
+            let rows = Self.render(F.document([station]), width: width, height: height)
+            Self.expectFits(rows, width: width, height: height)
+            let screen = rows.joined(separator: "\n")
+            #expect(Self.row(rows, containing: "NOW   No program information") != nil, "\(screen)")
+            let mentions = rows.filter { $0.contains("WVIA-FM") }
+            #expect(mentions.allSatisfy { $0.contains("89.9 FM") || $0.contains("is not on the air") },
+                    "the name only in the header and the OFF AIR banner:\n\(screen)")
+            #expect(!rows.contains { $0.contains("█") && $0.contains("NOW") })
+        }
+    }
+
+    @Test("the time left and Next Up follow one rounding rule: 2:09 left, in 2 min")
+    func roundingRule() {
+        let end = 128.4
+        let next = ProgramValue(name: "Here and Now", hosts: [], start: F.date(end), end: F.date(end + 3_600), source: "composer", seenAt: F.now)
+        let rows = Self.render(F.document([F.station(program: F.program(start: end - 3_600, end: end), next: [next])]))
+        let screen = rows.joined(separator: "\n")
+        #expect(Self.row(rows, containing: "2:09 left") != nil, "\(screen)")
+        #expect(Self.row(rows, containing: "Here and Now  in 2 min") != nil, "\(screen)")
+    }
+
+    @Test("240x67 uses the space: NOW and NEXT in block letters, no gap over 6 rows; 80x24 unchanged")
+    func bigConsoleUsesSpace() throws {
+        let model = ScreenModel(document: F.document(), now: F.now)
+        let lines = ScreenRenderer.lines(model, width: 240, height: 67)
+        let rows = ScreenRenderer.text(model, width: 240, height: 67)
+        Self.expectFits(rows, width: 240, height: 67)
+        let screen = rows.joined(separator: "\n")
+        try screen.write(to: TestOutput.directory.appendingPathComponent("screen-240x67.txt"), atomically: true, encoding: .utf8)
+        let nameRows = lines.indices.filter { lines[$0].contains { $0.style == .bigName && $0.text.contains("█") } }
+        #expect(nameRows.count >= 8, "the program and next names in block letters:\n\(screen)")
+        let now = try #require(rows.firstIndex { $0.contains("NOW   Morning Edition") })
+        let next = try #require(rows.firstIndex { $0.contains("NEXT  10:00  Here and Now") })
+        #expect(nameRows.contains(now + 1), "the program's name large under NOW:\n\(screen)")
+        #expect(nameRows.contains(next + 1), "the next program's name large under NEXT:\n\(screen)")
+        #expect(Self.longestGap(rows) <= 6, "no big empty gap (longest \(Self.longestGap(rows))):\n\(screen)")
+
+        let small = ScreenRenderer.lines(model, width: 80, height: 24)
+        #expect(!small.contains { line in line.contains { $0.style == .bigName } }, "80x24 keeps its compact layout")
+        #expect(Self.longestGap(ScreenRenderer.text(model, width: 80, height: 24)) <= 3)
+
+        // A name the letter font cannot draw stays on its plain line only.
+        let cjk = ScreenModel(document: F.document([F.station(program: F.program(name: "東京事変"))]), now: F.now)
+        let cjkRows = ScreenRenderer.text(cjk, width: 240, height: 67)
+        Self.expectFits(cjkRows, width: 240, height: 67)
+        #expect(Self.row(cjkRows, containing: "NOW   東京事変") != nil)
+        #expect(BlockFont.letters("Café del Mar – Live") == "CAFE  DEL  MAR  -  LIVE")
+        #expect(BlockFont.letters("東京") == nil)
+    }
+
+    @Test("no alert silently hidden: 8 alerts all shown at 80x24 (OFF AIR too); too many for the rows end in \"N more problems\"")
+    func manyAlerts() {
+        func streams(_ count: Int) -> [StreamStatus] {
+            (1...count).map { StreamStatus(id: "b\($0)", url: "u", mode: "probe", status: .down) }
+        }
+        let eight = Self.render(F.document([F.station(onAir: false, streams: streams(8)), F.hd2()]))
+        Self.expectFits(eight, width: 80, height: 24)
+        let screen = eight.joined(separator: "\n")
+        for i in 1...8 { #expect(Self.row(eight, containing: "! stream b\(i) down") != nil, "alert \(i):\n\(screen)") }
+        #expect(Self.row(eight, containing: "NOW   Morning Edition") != nil && Self.row(eight, containing: "NEXT") != nil, "\(screen)")
+
+        let many = Self.render(F.document([F.station(streams: streams(30))]))
+        Self.expectFits(many, width: 80, height: 24)
+        let shown = many.filter { $0.contains("! stream b") }.count
+        #expect(shown >= 3, "\(many.joined(separator: "\n"))")
+        #expect(Self.row(many, containing: "! \(30 - shown) more problems: see streamd status") != nil, "\(many.joined(separator: "\n"))")
     }
 }

@@ -22,6 +22,16 @@ struct TerminalScreenTests {
 
     static func has(_ rows: [String], _ text: String) -> Bool { rows.contains { $0.contains(text) } }
 
+    /// The longest run of blank rows.
+    static func longestGap(_ rows: [String]) -> Int {
+        var longest = 0, run = 0
+        for row in rows {
+            run = row.trimmingCharacters(in: .whitespaces).isEmpty ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
+    }
+
     @Test("80x24: station, ON AIR, clock, program, progress, song, next; follows the ICY title; resize; reconnect; exit",
           .timeLimit(.minutes(3)))
     func terminal() async throws {
@@ -55,7 +65,9 @@ struct TerminalScreenTests {
         #expect(first.contains { $0.range(of: #"\d+:\d\d left  ·  with Ada Lovelace"#, options: .regularExpression) != nil }, "\(screen)")
         #expect(Self.has(first, "NEXT  \(clockText(studio.programs.next.start))  Midday Classics"), "\(screen)")
         #expect(Self.has(first, "○ Studio HD2") && Self.has(first, "OFF AIR"), "the other station, compact:\n\(screen)")
-        #expect(Self.has(first, "● live"), "\(screen)")
+        #expect(Self.has(first, "● streamd connected"), "\(screen)")
+        #expect(Self.longestGap(first) <= 4, "80x24 has no big gap either:\n\(screen)")
+        #expect(!Self.has(first, "OFF AIR ·"), "no OFF AIR banner while on the air:\n\(screen)")
         #expect(try await tmux.query("#{alternate_on}") == "1", "the alternate screen")
         #expect(try await tmux.query("#{cursor_flag}") == "0", "the cursor is hidden")
 
@@ -74,6 +86,20 @@ struct TerminalScreenTests {
         }
         Self.expectFits(big, width: 120, height: 40)
         #expect(Self.has(big, "NOW   Morning Drive") && Self.has(big, "SONG  Bonobo – Kerala"))
+        // A 240x67 console: the space is used (program and next in block letters), no big empty gap.
+        try await tmux.resize(width: 240, height: 67)
+        let huge = try await tmux.waitFor("a 240x67 layout") { rows in
+            rows.count == 67 && ScreenText.width(rows[0]) > 200 && Self.has(rows, "NOW   Morning Drive")
+        }
+        Self.expectFits(huge, width: 240, height: 67)
+        let hugeScreen = huge.joined(separator: "\n")
+        try hugeScreen.write(to: TestOutput.directory.appendingPathComponent("screen-240x67-tmux.txt"), atomically: true, encoding: .utf8)
+        let now = try #require(huge.firstIndex { $0.contains("NOW   Morning Drive") }, "\(hugeScreen)")
+        let next = try #require(huge.firstIndex { $0.contains("Midday Classics") }, "\(hugeScreen)")
+        #expect(huge[now + 1].filter { "█▀▄".contains($0) }.count > 30, "the program's name in block letters under NOW:\n\(hugeScreen)")
+        #expect(huge[next + 1].filter { "█▀▄".contains($0) }.count > 30, "the next program's name in block letters:\n\(hugeScreen)")
+        #expect(Self.longestGap(huge) <= 6, "no big empty gap (longest \(Self.longestGap(huge))):\n\(hugeScreen)")
+        #expect(Self.has(huge, "SONG  Bonobo – Kerala") && Self.has(huge, "● streamd connected"), "\(hugeScreen)")
         try await tmux.resize(width: 60, height: 15)
         let small = try await tmux.waitFor("a 60x15 layout") { rows in rows.count == 15 && Self.has(rows, "NOW") }
         Self.expectFits(small, width: 60, height: 15)
@@ -90,7 +116,7 @@ struct TerminalScreenTests {
         studio.setTitle("Nils Frahm - Says")
         try await studio.startDaemon()
         try await tmux.waitFor("the screen to resume", timeout: .seconds(20)) { rows in
-            !Self.has(rows, "reconnecting") && Self.has(rows, "● live") && Self.has(rows, "SONG  Nils Frahm – Says")
+            !Self.has(rows, "reconnecting") && Self.has(rows, "● streamd connected") && Self.has(rows, "SONG  Nils Frahm – Says")
         }
         studio.setTitle("Bonobo - Cirrus")
         try await tmux.waitFor("the next title after the restart") { Self.has($0, "SONG  Bonobo – Cirrus") }
@@ -102,6 +128,35 @@ struct TerminalScreenTests {
         #expect(try await tmux.query("#{cursor_flag}") == "1", "the cursor is shown again")
     }
 
+    @Test("an OFF AIR station with no program: a full-width red banner, \"No program information\", never its name as the program",
+          .timeLimit(.minutes(2)))
+    func offAir() async throws {
+        try await StudioDaemon.with(title: "The Lantern Keepers - First Light") { studio in
+            let tmux = try await Tmux.start([StreamdProcess.binary.path, "screen", "--socket", studio.socket, "--station", "studio-hd2"])
+            do {
+                let rows = try await tmux.waitFor("Studio HD2 off the air") { rows in
+                    Self.has(rows, "OFF AIR · Studio HD2 is not on the air") && Self.has(rows, "NOW")
+                }
+                Self.expectFits(rows, width: 80, height: 24)
+                let screen = rows.joined(separator: "\n")
+                try screen.write(to: TestOutput.directory.appendingPathComponent("screen-80x24-off-air.txt"), atomically: true, encoding: .utf8)
+                let banner = try #require(rows.firstIndex { $0.contains("OFF AIR · Studio HD2 is not on the air") })
+                #expect(banner <= 2, "right under the header:\n\(screen)")
+                #expect(Self.has(rows, "NOW   No program information"), "\(screen)")
+                #expect(rows.filter { $0.contains("Studio HD2") }.count == 2, "the name in the header and the banner only, not as the program:\n\(screen)")
+                #expect(rows[0].range(of: #"\d\d:\d\d:\d\d$"#, options: .regularExpression) != nil)
+                // Centred in one span as wide as the pane (white on red: ScreenRendererTests checks the style).
+                let text = "OFF AIR · Studio HD2 is not on the air"
+                #expect(rows[banner] == String(repeating: " ", count: (80 - text.count) / 2) + text, "\(rows[banner].debugDescription)")
+                #expect(Self.has(rows, "● streamd connected") && !Self.has(rows, "live"), "\(screen)")
+                await tmux.kill()
+            } catch {
+                await tmux.kill()
+                throw error
+            }
+        }
+    }
+
     @Test("SIGTERM restores the terminal too; not a terminal: exit 64 with a clear message", .timeLimit(.minutes(2)))
     func signalsAndNoTerminal() async throws {
         // No daemon at all: the screen waits, saying so, and SIGTERM ends it cleanly.
@@ -110,6 +165,8 @@ struct TerminalScreenTests {
         do {
             let rows = try await tmux.waitFor("connecting") { Self.has($0, "connecting to streamd… on \(missing)") }
             Self.expectFits(rows, width: 80, height: 24)
+            #expect(rows[1].hasSuffix("--:--:--"), "no station zone yet: a placeholder, not the machine's time:\n\(rows.joined(separator: "\n"))")
+            #expect(!Self.has(rows, "██"), "no large clock before the station's zone is known")
             #expect(try await tmux.query("#{alternate_on}") == "1")
             kill(try await tmux.commandPID(), SIGTERM)
             #expect(try await tmux.waitForExit() == 0)
