@@ -97,6 +97,20 @@ final class APIConnectionHandler: ChannelInboundHandler {
             routed = request
         }
         state = .responding
+        if let response = responder.respondNow(to: routed.endpoint) {
+            // A read route with a snapshot at hand: answered on the event loop, no task. The
+            // write goes to the loop's queue, not inline: writing `.end` makes the pipelining
+            // handler deliver the next buffered request at once, so inline answers would nest
+            // one call chain per request a client pipelined.
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute {
+                let handler = bound.value
+                guard case .responding = handler.state, let context = handler.context else { return }
+                handler.write(response, for: head, label: routed.label, headOnly: routed.headOnly,
+                              keepAlive: head.isKeepAlive, context: context)
+            }
+            return
+        }
         let responder = self.responder
         let endpoint = routed.endpoint
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)

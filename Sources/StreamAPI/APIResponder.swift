@@ -37,10 +37,17 @@ struct APIResponder: Sendable {
     /// The version-only answers, encoded once per document version.
     let encoded = EncodedAnswers()
 
-    func respond(to endpoint: APIEndpoint) async -> APIResponse {
+    /// The answer to a read route from the backend's snapshot, at once (on the event loop);
+    /// nil for the other routes, or when the backend keeps no snapshot.
+    func respondNow(to endpoint: APIEndpoint) -> APIResponse? {
+        guard let document = backend.snapshot?.current else { return nil }
+        return read(endpoint, from: document)
+    }
+
+    /// The read routes, answered from `document`; nil for the others.
+    private func read(_ endpoint: APIEndpoint, from document: StateDocument) -> APIResponse? {
         switch endpoint {
         case .state(let ifNoneMatch):
-            let document = await backend.currentDocument()
             let etag = "\"\(document.sequence)\""
             let headers = [("ETag", etag), ("Cache-Control", "no-cache")]
             if let ifNoneMatch, Self.matches(ifNoneMatch, etag: etag) {
@@ -48,24 +55,31 @@ struct APIResponder: Sendable {
             }
             return .json(body: encoded.body(.state, of: document) { APIResponse.jsonBody(document) }, headers: headers)
         case .stations:
-            let document = await backend.currentDocument()
             return .json(body: encoded.body(.stations, of: document) { APIResponse.jsonBody(document.stations.map(StationSummary.init)) })
         case .station(let id):
-            let document = await backend.currentDocument()
             guard let station = document.station(id) else { return .error(.unknownStation(id)) }
             return .json(body: encoded.body(.station(id), of: document) { APIResponse.jsonBody(station) })
         case .now(let id):
-            let document = await backend.currentDocument()
             switch Self.station(id, in: document) {
             case .success(let station): return .json(NowAnswer(station: station, document: document, now: clock()))
             case .failure(let error): return .error(error)
             }
         case .next(let id):
-            let document = await backend.currentDocument()
             switch Self.station(id, in: document) {
             case .success(let station): return .json(NextAnswer(station: station, document: document, now: clock()))
             case .failure(let error): return .error(error)
             }
+        default:
+            return nil
+        }
+    }
+
+    /// The answer to any route (the read routes from the backend's current document).
+    func respond(to endpoint: APIEndpoint) async -> APIResponse {
+        switch endpoint {
+        case .state, .stations, .station, .now, .next:
+            let document = await backend.currentDocument()
+            return read(endpoint, from: document) ?? .error(.notFound("no such route"))
         case .events(let lastEventID):
             if hub.latestDocument == nil { hub.seed(await backend.currentDocument()) }
             return .events(lastEventID: lastEventID)

@@ -12,6 +12,14 @@ public protocol StateAPIBackend: Sendable {
     func reload() async throws(ReloadError)
     /// Whether the engine is alive (its loop is turning); feeds `/v1/health`.
     func engineAlive() async -> Bool
+    /// The newest document at once, when the backend keeps one (a ``DocumentSnapshot``
+    /// publishing from its store): the read routes are then answered on the event loop.
+    var snapshot: DocumentSnapshot? { get }
+}
+
+extension StateAPIBackend {
+    /// No snapshot: every route is answered through ``currentDocument()``.
+    public var snapshot: DocumentSnapshot? { nil }
 }
 
 /// A refused reload: what is wrong with the new configuration.

@@ -57,6 +57,8 @@ public final class StreamdDaemon: StateAPIBackend {
     private let stations: [StationSpec]
     private let supervisor: Supervisor
     private let writer: StateFileWriter
+    /// The newest document, for the socket API's read routes (answered on the event loop).
+    public let snapshot: DocumentSnapshot?
     private let server = NIOLockedValueBox<APIServer?>(nil)
     private let notifier: SystemdNotifier
     /// The socket path (or `fd:N`) the API serves on.
@@ -70,8 +72,10 @@ public final class StreamdDaemon: StateAPIBackend {
     public var engine: CurlEngine { supervisor.engine }
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
-                 supervisor: Supervisor, writer: StateFileWriter, notifier: SystemdNotifier, socketDescription: String) {
+                 supervisor: Supervisor, writer: StateFileWriter, snapshot: DocumentSnapshot, notifier: SystemdNotifier,
+                 socketDescription: String) {
         self.configuration = NIOLockedValueBox(configuration)
+        self.snapshot = snapshot
         self.configPath = configPath
         self.logger = logger
         self.stations = stations
@@ -101,9 +105,11 @@ public final class StreamdDaemon: StateAPIBackend {
         DaemonMetrics.bootstrap(metrics.registry)
         let engine = try CurlEngine(userAgentSuffix: configuration.daemon.userAgentSuffix)
         let hub = EventHub()
+        let snapshot = DocumentSnapshot()
         let writer = StateFileWriter(file: stateFile, interval: configuration.daemon.stateWriteInterval, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
-                               publishers: [writer, hub])
+                               publishers: [writer, hub, snapshot])
+        snapshot.publish(await store.current, changed: nil)
         let supervisor = Supervisor(engine: engine, store: store, tuning: overrides.tuning, logger: logger)
         let socket = overrides.socket ?? configuration.daemon.socket
         var listeners: [APIListener] = [overrides.inheritedSocket.map { .inherited(fd: $0) }
@@ -114,7 +120,7 @@ public final class StreamdDaemon: StateAPIBackend {
         // The daemon exists before its socket: the first request (with socket activation, the
         // one that started us) may arrive the moment the listener is bound.
         let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
-                                   supervisor: supervisor, writer: writer, notifier: notifier,
+                                   supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
                                    socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
         do {
             let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits,

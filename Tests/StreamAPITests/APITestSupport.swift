@@ -14,7 +14,15 @@ actor TestBackend: StateAPIBackend {
     var reloads = 0
     var reloadError: ReloadError?
 
-    init(_ document: StateDocument = .apiSample()) { self.document = document }
+    /// The snapshot the read routes are answered from on the event loop (as the daemon's);
+    /// nil makes every route go through ``currentDocument()``.
+    nonisolated let snapshot: DocumentSnapshot?
+
+    init(_ document: StateDocument = .apiSample(), snapshot: Bool = true) {
+        self.document = document
+        self.snapshot = snapshot ? DocumentSnapshot() : nil
+        self.snapshot?.publish(document, changed: nil)
+    }
 
     func currentDocument() -> StateDocument { document }
 
@@ -31,7 +39,10 @@ actor TestBackend: StateAPIBackend {
 
     func engineAlive() -> Bool { alive }
 
-    func set(_ document: StateDocument) { self.document = document }
+    func set(_ document: StateDocument) {
+        self.document = document
+        snapshot?.publish(document, changed: nil)
+    }
     func set(alive: Bool) { self.alive = alive }
     func set(reloadError: ReloadError?) { self.reloadError = reloadError }
 }
@@ -115,10 +126,10 @@ struct APIFixture {
 }
 
 func withAPIServer(limits: APILimits = APILimits(), document: StateDocument = .apiSample(), extraListeners: [APIListener] = [],
-                   _ body: (APIFixture) async throws -> Void) async throws {
+                   snapshot: Bool = true, _ body: (APIFixture) async throws -> Void) async throws {
     let directory = try makeAPISocketDirectory()
     let socketPath = directory + "/api.sock"
-    let backend = TestBackend(document)
+    let backend = TestBackend(document, snapshot: snapshot)
     let hub = EventHub()
     let engine = try CurlEngine()
     let server = try await APIServer.start(listeners: [.unix(path: socketPath)] + extraListeners, backend: backend, hub: hub,

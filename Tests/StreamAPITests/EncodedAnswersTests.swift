@@ -53,3 +53,43 @@ struct EncodedAnswersTests {
         }
     }
 }
+
+/// The read routes are answered on the event loop from the backend's snapshot; without one,
+/// through the backend. Either way the same answers, and a client that pipelines a thousand
+/// requests gets every answer, in order.
+@Suite("Socket API: read routes on the event loop")
+struct EventLoopReadsTests {
+    @Test("with and without a snapshot: the same bodies for /v1/state, /v1/stations, /v1/stations/{id}, /v1/now and /v1/next")
+    func sameAnswers() async throws {
+        var answers: [[UInt8]] = []
+        for snapshot in [true, false] {
+            try await withAPIServer(snapshot: snapshot) { api in
+                for path in ["/v1/state", "/v1/stations", "/v1/stations/wvia-hd2", "/v1/now", "/v1/next?station=wvia-fm"] {
+                    let response = try await api.request(path)
+                    #expect(response.status == 200, "\(path) with snapshot \(snapshot)")
+                    answers.append(response.body)
+                }
+            }
+        }
+        #expect(answers.count == 10)
+        #expect(Array(answers.prefix(5)) == Array(answers.suffix(5)))
+    }
+
+    @Test("1,000 pipelined GET /v1/state on one connection: 1,000 answers in order, and the server keeps serving")
+    func pipelinedBurst() async throws {
+        try await withAPIServer { api in
+            let count = 1_000
+            let socket = try UnixSocket(path: api.socketPath)
+            var burst = ""
+            for i in 0..<count { burst += "GET /v1/state?n=\(i) HTTP/1.1\r\nHost: streamd\r\n\r\n" }
+            burst += "GET /v1/stations HTTP/1.1\r\nHost: streamd\r\nConnection: close\r\n\r\n"
+            #expect(await socket.send(burst))
+            let answer = await socket.readAll(timeout: 30)
+            #expect(answer.closed, "the connection closes after the last answer")
+            let statuses = answer.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1
+            #expect(statuses == count + 1, "answers: \(statuses)")
+            let after = try await api.request("/v1/health")
+            #expect(after.status == 200)
+        }
+    }
+}
