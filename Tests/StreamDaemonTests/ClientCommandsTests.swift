@@ -133,7 +133,8 @@ struct ClientCommandsTests {
             station.server.route(station.streamPath, .status(404, "no such mount"))
             try await daemon.waitForState("the failures to show") { document in
                 let sources = document.station(station.id)?["sources"] as? [[String: Any]] ?? []
-                return sources.contains { $0["kind"] as? String == "triton" && $0["status"] as? String == "error" }
+                // By now the failing source may have gone from error to stale.
+                return sources.contains { $0["kind"] as? String == "triton" && ["error", "stale"].contains($0["status"] as? String) }
                     && document.station(station.id)?.streamStatus == "down"
             }
             let result = try await runStreamd(["now", "--socket", daemon.socketPath])
