@@ -8,7 +8,7 @@ public struct APILimits: Sendable, Equatable {
     /// Default 64 KiB.
     public var maxBodyBytes: Int
     /// Most connections open at once, over every listener; one more is answered 503 and
-    /// closed. Default 256.
+    /// closed. Default 1024 (`[daemon] max_connections`).
     public var maxConnections: Int
     /// How long a connection may sit without sending a request before it is closed. Event
     /// streams are exempt. Default 60 s.
@@ -22,7 +22,7 @@ public struct APILimits: Sendable, Equatable {
     public var sseRetry: Duration
 
     /// Creates limits; every argument has the default described on its property.
-    public init(maxHeadBytes: Int = 16 << 10, maxBodyBytes: Int = 64 << 10, maxConnections: Int = 256,
+    public init(maxHeadBytes: Int = 16 << 10, maxBodyBytes: Int = 64 << 10, maxConnections: Int = 1024,
                 idleTimeout: Duration = .seconds(60), sseBufferBytes: Int = 256 << 10,
                 heartbeatInterval: Duration = .seconds(15), sseRetry: Duration = .seconds(2)) {
         self.maxHeadBytes = maxHeadBytes

@@ -39,6 +39,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var stateWriteInterval: Duration = .seconds(1)
     /// `state_pretty`: write the state file indented, for people (default false: compact).
     public var statePretty = false
+    /// `max_connections`: the most socket API connections open at once, event streams
+    /// included, over every listener (default 1024); one more is answered 503 and closed.
+    public var maxConnections = 1024
     /// `live`: the id of the station "Play Live Radio" plays (default: the first station).
     public var live: String
     /// `log_level`: the lowest level logged (default `info`).

@@ -39,8 +39,8 @@ public final class StreamdDaemon: StateAPIBackend {
         public var inheritedSocket: CInt?
         /// Watching time constants.
         public var tuning = MonitorTuning()
-        /// Socket API limits.
-        public var limits = APILimits()
+        /// Socket API limits (nil: the defaults, with `[daemon] max_connections`).
+        public var limits: APILimits?
 
         /// No overrides.
         public init() {}
@@ -123,7 +123,9 @@ public final class StreamdDaemon: StateAPIBackend {
                                    supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
                                    socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
         do {
-            let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: overrides.limits,
+            let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections)
+            OpenFileLimit.raise(for: limits.maxConnections, stations: stations, logger: logger)
+            let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: limits,
                                                    logger: logger, metrics: metrics)
             daemon.server.withLockedValue { $0 = server }
         } catch {
@@ -200,8 +202,9 @@ public final class StreamdDaemon: StateAPIBackend {
         let old = configuration.withLockedValue { $0 }
         if next.daemon.socket != old.daemon.socket || next.daemon.stateFile != old.daemon.stateFile
             || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode
-            || next.daemon.stateWriteInterval != old.daemon.stateWriteInterval || next.daemon.statePretty != old.daemon.statePretty {
-            logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty and listen changes take effect at the next restart")
+            || next.daemon.stateWriteInterval != old.daemon.stateWriteInterval || next.daemon.statePretty != old.daemon.statePretty
+            || next.daemon.maxConnections != old.daemon.maxConnections {
+            logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty, max_connections and listen changes take effect at the next restart")
         }
         configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)

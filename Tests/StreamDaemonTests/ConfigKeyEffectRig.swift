@@ -31,6 +31,7 @@ final class KeyRig: Sendable {
     static let socketMode = 0o620
     static let stateName = "keys-state.json"
     static let stateWriteSeconds = 2
+    static let maxConnections = 48
     static let userAgentSuffix = "(+mailto:keys@example.org)"
     static let inlineToken = "tok-inline-4f1d9a"
     static let fileToken = "tok-file-8c27e3"
@@ -130,6 +131,7 @@ final class KeyRig: Sendable {
             state_file = "\(sandbox.directory)/\(stateName)"
             state_write_interval = "\(stateWriteSeconds)s"
             state_pretty = true
+            max_connections = \(maxConnections)
             live = "utf-fm"
             log_level = "debug"
             listen = "127.0.0.1:\(listenPort)"

@@ -51,6 +51,20 @@ enum KeyEffects {
             if apiSequences.count <= changes.count { return "the API served \(apiSequences.count) versions, the file \(changes.count): nothing coalesced" }
             return nil
         },
+        KeyEffect("daemon.max_connections", "connections beyond the limit are answered 503 at once; those within it are served") { rig in
+            var open: [UnixSocket] = []
+            defer { for socket in open { socket.closeNow() } }
+            for _ in 0..<(KeyRig.maxConnections + 8) { open.append(try UnixSocket(path: rig.daemon.socketPath)) }
+            try await Task.sleep(for: .milliseconds(500))   // a refusal is written as soon as the connection is accepted
+            let refused = open.filter { socket in
+                socket.readSome(timeout: 0.01).map { String(decoding: $0, as: UTF8.self).hasPrefix("HTTP/1.1 503") } ?? false
+            }.count
+            let admitted = open.count - refused
+            if refused == 0 { return "\(open.count) connections, none refused (limit \(KeyRig.maxConnections))" }
+            if admitted > KeyRig.maxConnections { return "\(admitted) admitted, over the limit \(KeyRig.maxConnections)" }
+            if admitted < KeyRig.maxConnections - 4 { return "only \(admitted) admitted (limit \(KeyRig.maxConnections))" }
+            return nil
+        },
         KeyEffect("daemon.state_pretty", "the state file is indented JSON (compact by default)") { rig in
             let text = (try? String(contentsOfFile: rig.path(KeyRig.stateName), encoding: .utf8)) ?? ""
             return text.contains("\n  \"") ? nil : "not indented: \(text.prefix(120))"

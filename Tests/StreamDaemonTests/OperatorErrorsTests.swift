@@ -81,6 +81,23 @@ struct OperatorErrorsTests {
         #expect(!FileManager.default.fileExists(atPath: (socket as NSString).deletingLastPathComponent))
     }
 
+    @Test("the open-file limit is raised to the hard limit at start, with a warning when even that is short of max_connections")
+    func openFileLimit() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        for (limit, expected) in [("256:4096", "open files: limit raised from 256 to 4096"),
+                                  ("300:300", "open files: the limit is 300, and max_connections = 1024")] {
+            let sandbox = try DaemonSandbox()
+            defer { sandbox.cleanup() }
+            try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live")))
+            let daemon = try await DaemonProcess.start(sandbox, launcher: [try requireTool("prlimit", package: "util-linux"),
+                                                                           "--nofile=\(limit)", "--"])
+            #expect(await daemon.waitForLog(expected), "\(limit): \(daemon.stderr)")
+            _ = await daemon.stop()
+        }
+        await server.shutdown()
+    }
+
     @Test("a final state that could not be written is said so, never 'written'")
     func finalStateUnwritten() async throws {
         let server = try await LoopbackServer.start()
