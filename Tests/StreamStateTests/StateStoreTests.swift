@@ -137,3 +137,34 @@ struct StateStoreTests {
         #expect(await store.current.station("s")?.now.song == nil)
     }
 }
+
+@Suite("The state store: repeated news costs no merge")
+struct RepeatedNewsTests {
+    let spec = StationSpec(id: "s", name: "S", timeZone: TimeZone(identifier: "UTC")!,
+                           streams: [StreamSpec(id: "main", url: "http://x/live")],
+                           sources: [SourceSpec(kind: .triton, url: "http://x/np", interval: .seconds(15))])
+
+    @Test("the same source answer and the same bitrate are not merged again; a changed one is, at once")
+    func repeatsSkipped() async {
+        let clock = ManualClock()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        let song = SourceSnapshot(current: Track(title: "Same"))
+        await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        await store.apply(.source(station: "s", index: 0, .ok(song, schedule: nil, at: clock.read())))
+        await store.apply(.stream(station: "s", index: 0, .bitrate(128, at: clock.read())))
+        let base = await store.current.sequence
+        for _ in 0..<5 {
+            clock.advance(2)
+            await store.apply(.source(station: "s", index: 0, .ok(song, schedule: nil, at: clock.read())))
+            await store.apply(.stream(station: "s", index: 0, .bitrate(128, at: clock.read())))
+        }
+        #expect(await store.skippedMerges == 10)
+        #expect(await store.current.sequence == base)
+        clock.advance(1)
+        await store.apply(.source(station: "s", index: 0, .ok(SourceSnapshot(current: Track(title: "Changed")), schedule: nil, at: clock.read())))
+        #expect(await store.current.station("s")?.now.song?.title == "Changed", "a new answer is merged at once")
+        await store.apply(.stream(station: "s", index: 0, .bitrate(96, at: clock.read())))
+        #expect(await store.current.station("s")?.streams.first?.bitrate == 96)
+        #expect(await store.skippedMerges == 10)
+    }
+}
