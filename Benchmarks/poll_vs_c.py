@@ -3,7 +3,8 @@
 
 nginx (one worker) serves the Icecast status-json fixture on 127.0.0.1 at every path. streamd
 runs N stations, each with an `icecast` source polled every second (and one stream in probe
-mode every hour, so streams cost nothing during the measurement); the peer, Benchmarks/peers/
+mode every hour, served MPEG frames so that it is up and costs nothing during the
+measurement); the peer, Benchmarks/peers/
 cpoller.c, polls N URLs every second on one curl_multi handle with If-None-Match and parses
 nothing. Two modes: `304` (nginx sends ETags; an unchanged answer is a 304) and `200` (no
 validators; the same body every time). For each, the CPU time of the poller's process over
@@ -68,6 +69,7 @@ http {{
   keepalive_requests 1000000; default_type application/json;
   client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work}; uwsgi_temp_path {work}; scgi_temp_path {work};
   server {{ listen 127.0.0.1:{port}; root {work}/www; {validators}
+    location ~ ^/stream {{ types {{ }} default_type audio/mpeg; try_files /live.mp3 =404; }}
     location / {{ try_files /status.json =404; }} }}
 }}
 """)
@@ -117,6 +119,11 @@ def main():
     try:
         os.makedirs(work + "/www")
         shutil.copy(FIXTURE, work + "/www/status.json")
+        # The streams' probes (once at start, then hourly) get 300 kB of MPEG audio frames
+        # (128 kbit/s, 44.1 kHz: a 4-byte header and 413 bytes of silence each), so they are
+        # up and cost nothing during the measurement.
+        with open(work + "/www/live.mp3", "wb") as f:
+            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 720)
         cpoller = work + "/cpoller"
         subprocess.run(["cc", "-O2", "-o", cpoller, os.path.join(HERE, "peers/cpoller.c"), "-lcurl"], check=True)
         print(f"polling {args.stations} Icecast status endpoints every second, {args.seconds:g} s measured, "
