@@ -22,6 +22,20 @@ struct ConfigKeyEffectTests {
                     Issue.record("\(row.key) did not reach its effect (\(row.observed)): \(problem)")
                 }
             }
+            // The Spinitron keys reached the server (rows above), and nothing shows them: not
+            // the debug log, the API's answers, /metrics, the state file or the events.
+            let places: [(String, String)] = [
+                ("standard error (log_level debug)", rig.daemon.stderr),
+                ("GET /v1/state", try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/v1/state").text),
+                ("GET /metrics", try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/metrics").text),
+                ("GET /v1/health", try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/v1/health").text),
+                ("the state file", (try? String(contentsOfFile: rig.path(KeyRig.stateName), encoding: .utf8)) ?? ""),
+            ]
+            for (place, text) in places {
+                for secret in [KeyRig.inlineToken, KeyRig.fileToken] {
+                    #expect(!text.contains(secret), "the token \(secret) shows in \(place)")
+                }
+            }
         }
     }
 

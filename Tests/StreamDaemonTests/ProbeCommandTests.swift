@@ -49,6 +49,24 @@ struct ProbeCommandTests {
         #expect((error["message"] as? String)?.contains("no answer") == true, "\(result.stdout)")
     }
 
+    @Test("probe spinitron --token: the key is sent, and never printed, on success or on a refusal")
+    func probeTokenNeverPrinted() async throws {
+        let secret = "probe-secret-7e21c9"
+        let server = try await LoopbackServer.start()
+        server.route("/api/spins", .ok(try Fixture.text("spinitron/synthetic_spins.json"), contentType: "application/json"))
+        server.route("/api/playlists", .ok(try Fixture.text("spinitron/synthetic_playlists.json"), contentType: "application/json"))
+        server.route("/bad/spins", .status(401, "{\"message\":\"bad key\"}", contentType: "application/json"))
+        let good = try await StreamdProcess.run(["probe", "spinitron", server.url("/api/spins"), "--token", secret])
+        let bad = try await StreamdProcess.run(["probe", "spinitron", server.url("/bad/spins"), "--token", secret])
+        await server.shutdown()
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(bad.status != 0)
+        #expect(server.requests(to: "/api/spins").contains { $0.header("Authorization") == "Bearer \(secret)" }, "the key is sent")
+        for (name, result) in [("success", good), ("refusal", bad)] {
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "the key is printed on \(name)")
+        }
+    }
+
     @Test("usage errors exit 64")
     func usage() async throws {
         let unknownKind = try await StreamdProcess.run(["probe", "gopher", "http://x/"])
