@@ -21,18 +21,59 @@ public struct StateFile: Sendable {
         self.pretty = pretty
     }
 
+    /// The newest state document schema this build reads.
+    public static let schema = 1
+
     /// The document in the file; `nil` when there is no file yet.
     public func load() throws(StateFileError) -> StateDocument? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StateFileError(code: .unreadable, path: path, message: "is a folder, not a file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw StateFileError(code: .unreadable, path: path, message: "cannot read the file")
             }
             return nil
         }
+        guard !data.isEmpty else { throw StateFileError(code: .invalid, path: path, message: "the file is empty") }
+        let document: StateDocument
         do {
-            return try StateDocument.makeDecoder().decode(StateDocument.self, from: data)
+            document = try StateDocument.makeDecoder().decode(StateDocument.self, from: data)
         } catch {
-            throw StateFileError(code: .invalid, path: path, message: "not a state document: \(error)")
+            throw StateFileError(code: .invalid, path: path, message: "not a state document (\(data.count) bytes): \(Self.reason(error))")
+        }
+        guard document.schema <= Self.schema else {
+            throw StateFileError(code: .invalid, path: path,
+                                 message: "schema \(document.schema) is newer than this streamd reads (\(Self.schema))")
+        }
+        return document
+    }
+
+    /// Moves a file that could not be loaded out of the way, beside it as
+    /// `NAME.bad-YYYYMMDDTHHMMSSZ`, so that the next write does not destroy it; returns the
+    /// new path.
+    public func setAside(at date: Date = Date()) throws(StateFileError) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let aside = path + ".bad-" + formatter.string(from: date)
+        guard rename(path, aside) == 0 else { throw failure(.write, "cannot move it aside to \(aside)") }
+        return aside
+    }
+
+    /// A decoding error in a line: what and where, without the type dump.
+    private static func reason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?:
+            return "not valid JSON" + (context.underlyingError.map { " (\(($0 as NSError).localizedDescription))" } ?? "")
+        case .keyNotFound(let key, let context)?:
+            return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            return "\(error)"
         }
     }
 

@@ -95,11 +95,12 @@ public final class StreamdDaemon: StateAPIBackend {
         let stateFile = StateFile(path: overrides.stateFile ?? configuration.daemon.stateFile,
                                   pretty: configuration.daemon.statePretty)
         var previous: StateDocument?
+        var unloadable: StateFileError?
         do {
             previous = try stateFile.load()
             if let previous { logger.info("loaded state file \(stateFile.path) (sequence \(previous.sequence)); serving it as stale until refreshed") }
         } catch {
-            logger.warning("\(error); starting without the previous state")
+            unloadable = error
         }
         let metrics = MetricsRegistry()
         DaemonMetrics.bootstrap(metrics.registry)
@@ -135,6 +136,15 @@ public final class StreamdDaemon: StateAPIBackend {
         }
         // Only now that the socket is ours: the loaded (or empty) state goes to disk and the
         // hub. A daemon refused because another one runs must not touch that one's file.
+        if let unloadable {
+            // Kept aside, never overwritten without trace (the first write would replace it).
+            do {
+                let aside = try stateFile.setAside()
+                logger.warning("\(unloadable); kept aside as \(aside); starting without the previous state")
+            } catch {
+                logger.error("\(unloadable); \(error.message); starting without the previous state")
+            }
+        }
         await store.publishSnapshot()
         return daemon
     }

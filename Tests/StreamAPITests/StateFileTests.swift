@@ -41,6 +41,42 @@ struct StateFileTests {
         do { _ = try StateFile(path: path).load() } catch { #expect(error.code == .invalid); #expect(error.description.contains(path)) }
     }
 
+    @Test("a file that cannot be loaded says why, in one line", arguments: [
+        ("", "the file is empty"),
+        ("{\"schema\":1,\"seq", "not valid JSON"),
+        ("hello", "not valid JSON"),
+        ("{\"schema\":1}", "missing sequence"),
+        ("{\"schema\":99,\"sequence\":5,\"updatedAt\":\"2026-12-04T00:00:00Z\",\"live\":null,\"stale\":false,\"stations\":[]}",
+         "schema 99 is newer than this streamd reads (1)"),
+    ])
+    func unloadable(_ content: String, _ reason: String) throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try StateFile(path: path).load()
+            Issue.record("loaded: \(content)")
+        } catch {
+            #expect(error.code == .invalid)
+            #expect(error.description.contains(reason), "\(error)")
+            #expect(!error.description.contains("\n"), "one line: \(error)")
+        }
+    }
+
+    @Test("a folder where the file should be is unreadable; set aside, the path is free for the next write")
+    func folderSetAside() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let file = StateFile(path: path)
+        #expect(throws: StateFileError.self) { try file.load() }
+        let aside = try file.setAside(at: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(aside == path + ".bad-20270115T080000Z")
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: aside, isDirectory: &isDirectory) && isDirectory.boolValue)
+        try file.write(document(3))
+        #expect(try file.load()?.sequence == 3)
+    }
+
     @Test("the writer coalesces bursts and ends with the newest version on disk")
     func writer() async throws {
         let path = temporaryPath()

@@ -98,6 +98,25 @@ struct OperatorErrorsTests {
         await server.shutdown()
     }
 
+    @Test("a state file that cannot be loaded is kept aside with one clear line, and the daemon starts clean")
+    func badStateFileKeptAside() async throws {
+        let server = try await LoopbackServer.start()
+        server.route("/live", .icyStream(metaint: 1000))
+        let sandbox = try DaemonSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live")))
+        try "{\"schema\":1,\"sequ".write(toFile: sandbox.stateFilePath, atomically: true, encoding: .utf8)
+        let daemon = try await DaemonProcess.start(sandbox)
+        #expect(await daemon.waitForLog("kept aside as"), "\(daemon.stderr)")
+        let line = daemon.stderr.split(separator: "\n").first { $0.contains("kept aside as") }.map(String.init) ?? ""
+        #expect(line.contains("WARNING") && line.contains("not valid JSON"), "\(line)")
+        let aside = try #require(sandbox.files().first { $0.hasPrefix("state.json.bad-") }, "\(sandbox.files())")
+        #expect(try String(contentsOfFile: sandbox.directory + "/" + aside, encoding: .utf8) == "{\"schema\":1,\"sequ", "the bad file is kept as it was")
+        try await eventually("a fresh state file") { (try? sandbox.stateDocument()) != nil }
+        _ = await daemon.stop()
+        await server.shutdown()
+    }
+
     @Test("a final state that could not be written is said so, never 'written'")
     func finalStateUnwritten() async throws {
         let server = try await LoopbackServer.start()
