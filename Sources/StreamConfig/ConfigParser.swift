@@ -45,20 +45,13 @@ struct ConfigParser {
     /// (`[[[station]]`, `[=x]`, `[` at the end of a line). toml++ (in TOMLKit) asserts on these
     /// instead of reporting an error, and its asserts are compiled in (no NDEBUG), so the
     /// daemon aborted on such a file, at start or on reload (found by `make fuzz`, target
-    /// config; Tests/Fixtures/fuzz/). Lines inside multi-line strings are skipped; a line of a
-    /// multi-line nested array that starts so is refused too (no streamd key takes one).
+    /// config; Tests/Fixtures/fuzz/). Every line is checked, also one inside a multi-line
+    /// string or array (telling those apart needs a TOML lexer, and `"""` in a comment fooled
+    /// a simple one): such a line is refused too, though no streamd value is written so.
     static func keylessTableHeader(in text: String) -> (line: Int, column: Int)? {
-        var inMultiline: Substring? = nil
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let delimiter = inMultiline {
-                if line.contains(delimiter) { inMultiline = line.components(separatedBy: delimiter).count % 2 == 0 ? nil : delimiter }
-                continue
-            }
-            for delimiter in ["\"\"\"", "'''"] as [Substring] where line.components(separatedBy: delimiter).count % 2 == 0 {
-                inMultiline = delimiter
-            }
-            if inMultiline != nil { continue }
-            let bytes = Array(line.utf8)
+        // Split on the byte: as Characters, "\r\n" is one and does not split at "\n".
+        for (index, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let bytes = Array(line)
             var i = 0
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
             guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { continue }

@@ -34,10 +34,27 @@ struct ConfigFuzzRegressionTests {
         #expect(found.line == 1)
     }
 
-    @Test("quoted keys, spaces and multi-line strings are not mistaken for one")
+    @Test("the second input: quotes in a comment, then a header of 0xFF bytes")
+    func quotesInAComment() throws {
+        let text = String(decoding: try Fixture.bytes("fuzz/config-keyless-header-after-quotes-in-comment.toml"), as: UTF8.self)
+        let found = try problem(text)
+        #expect(found.message.contains("table header needs a key"))
+        #expect(found.line == 2)
+    }
+
+    @Test("the third input: a header after a CRLF line")
+    func afterCRLF() throws {
+        let text = String(decoding: try Fixture.bytes("fuzz/config-keyless-header-after-crlf.toml"), as: UTF8.self)
+        let found = try problem(text)
+        #expect(found.message.contains("table header needs a key"))
+        #expect(found.line == 2)
+        #expect(ConfigParser.keylessTableHeader(in: "a = 1\r\n[=x]\r\n")?.line == 2)
+    }
+
+    @Test("quoted keys, spaces and empty headers are left to toml++")
     func notMistaken() {
-        #expect(ConfigParser.keylessTableHeader(in: "[ daemon ]\n[[ \"station\" ]]\n[]\n") == nil)
-        #expect(ConfigParser.keylessTableHeader(in: "x = \"\"\"\n[=not a header\n\"\"\"\n") == nil)
-        #expect(ConfigParser.keylessTableHeader(in: "x = '''\n[\n'''\n[=y]\n")?.line == 4)
+        #expect(ConfigParser.keylessTableHeader(in: "[ daemon ]\n[[ \"station\" ]]\n  [ 'a'.b ]\n[]\nx = [\n  1,\n]\n") == nil)
+        // Checked on every line, also inside a multi-line string.
+        #expect(ConfigParser.keylessTableHeader(in: "# \"\"\"\nx = '''\n[=y\n'''\n")?.line == 3)
     }
 }
