@@ -12,7 +12,7 @@ DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 CONFIG_DIR ?= /etc/streamd
 
-.PHONY: demo test deps test-deps build clean install tsan bench
+.PHONY: demo test deps test-deps build clean install tsan bench fuzz
 
 # deps: what building and running needs (libcurl, pkg-config, CA certificates), for build, demo
 # and install; test-deps: that and the test tools (Icecast, ffmpeg, tmux, Chromium, ...).
@@ -106,3 +106,10 @@ install: deps
 
 clean:
 	rm -rf .build
+
+# libFuzzer targets for the parsers that read bytes from outside (Fuzz/, scripts/fuzz,
+# docs/reliability.md): FUZZ_SECONDS per target (default 60), built in .build-fuzz. Not part
+# of make test or CI.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz $(FUZZ_TARGETS)

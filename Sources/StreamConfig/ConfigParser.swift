@@ -13,6 +13,11 @@ struct ConfigParser {
         guard !text.utf8.contains(0) else {
             throw ConfigError(file: file, problems: [ConfigProblem(keyPath: "", message: "contains a NUL byte; not a configuration file")])
         }
+        if let (line, column) = keylessTableHeader(in: text) {
+            throw ConfigError(file: file, problems: [ConfigProblem(
+                keyPath: "", line: line, column: column,
+                message: "TOML syntax error: a table header needs a key after '[' or '[['")])
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -33,6 +38,33 @@ struct ConfigParser {
         let configuration = parser.configuration(ConfigTableReader(root, path: "", log: parser.log), sourceFile: sourceFile)
         guard parser.log.problems.isEmpty else { throw parser.log.error }
         return configuration
+    }
+
+    /// The line and column of a table header whose '[' or '[[' (and spaces) is followed by
+    /// something that cannot start a key: not a letter, digit, '_', '-', quote or ']'
+    /// (`[[[station]]`, `[=x]`, `[` at the end of a line). toml++ (in TOMLKit) asserts on these
+    /// instead of reporting an error, and its asserts are compiled in (no NDEBUG), so the
+    /// daemon aborted on such a file, at start or on reload (found by `make fuzz`, target
+    /// config; Tests/Fixtures/fuzz/). Every line is checked, also one inside a multi-line
+    /// string or array (telling those apart needs a TOML lexer, and `"""` in a comment fooled
+    /// a simple one): such a line is refused too, though no streamd value is written so.
+    static func keylessTableHeader(in text: String) -> (line: Int, column: Int)? {
+        // Split on the byte: as Characters, "\r\n" is one and does not split at "\n".
+        for (index, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let bytes = Array(line)
+            var i = 0
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { continue }
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "[") { i += 1 }
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            let next = i < bytes.count ? bytes[i] : 0x0A
+            let keyStart = (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) || (next >= 0x30 && next <= 0x39)
+                || next == UInt8(ascii: "_") || next == UInt8(ascii: "-") || next == UInt8(ascii: "\"")
+                || next == UInt8(ascii: "'") || next == UInt8(ascii: "]")
+            if !keyStart { return (index + 1, i + 1) }
+        }
+        return nil
     }
 
     private func configuration(_ root: ConfigTableReader, sourceFile: String?) -> StreamdConfiguration {

@@ -137,8 +137,13 @@ public enum TritonNowPlaying {
         guard bytes.contains(where: { $0 > 0x20 }) else {
             throw ParseError(format: "triton", location: "byte 0", message: "empty body, expected <nowplaying-info-list>")
         }
+        // Processing instructions and DOCTYPEs crash XMLParser on Linux (XMLParserGuard).
+        guard let safe = XMLParserGuard.sanitized(utf8(bytes)) else {
+            throw ParseError(format: "triton", location: "DOCTYPE",
+                             message: "a document type declaration is not expected in a Triton feed")
+        }
         let reader = ItemReader()
-        let parser = XMLParser(data: Data(utf8(bytes)))
+        let parser = XMLParser(data: Data(safe))
         parser.delegate = reader
         let ok = parser.parse()
         if !ok || reader.failure != nil || parser.parserError != nil {
