@@ -65,8 +65,7 @@ public final class StateFileWriter: StatePublisher {
     /// Waits out `interval` after a write, ending early when shutdown asks for the last write.
     private func hold() {
         guard interval > .zero else { return }
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(interval.seconds)
         while !state.withLockedValue({ $0.finishing }) {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { return }

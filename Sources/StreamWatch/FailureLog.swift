@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import StreamState
 
 /// What the log says about one input (a stream or a source) that keeps failing: the first
 /// failure at warning (so `journalctl -p warning` shows every outage), a changed error at
@@ -87,7 +88,7 @@ public struct FailureLog: Sendable {
 
     /// A duration as people read it: `850 ms`, `12.7 s`, `4 min 10 s`, `2 h 5 min`.
     public static func text(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
         if seconds < 60 {
             let tenths = (seconds * 10).rounded() / 10

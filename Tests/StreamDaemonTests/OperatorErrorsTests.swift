@@ -8,27 +8,6 @@ import Testing
 /// a library's internals.
 @Suite("streamd for the operator: usage, socket folder, state file, failure logs", .timeLimit(.minutes(2)))
 struct OperatorErrorsTests {
-    /// A one-station configuration for `sandbox`, its stream at `streamURL`, plus `extra`.
-    static func config(_ sandbox: DaemonSandbox, streamURL: String, socket: String? = nil, stateFile: String? = nil,
-                       extra: String = "") -> String {
-        """
-        [daemon]
-        socket = "\(socket ?? sandbox.socketPath)"
-        state_file = "\(stateFile ?? sandbox.stateFilePath)"
-        live = "test-fm"
-
-        [[station]]
-        id = "test-fm"
-        name = "Test FM"
-        timezone = "America/New_York"
-
-          [[station.stream]]
-          id = "main"
-          url = "\(streamURL)"
-        \(extra)
-        """
-    }
-
     @Test("streamd alone prints the help and exits 64; help for a command that does not exist exits 64; --log-level verbose is refused")
     func usage() async throws {
         let bare = try await runStreamd([])
@@ -51,7 +30,7 @@ struct OperatorErrorsTests {
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
         let socket = sandbox.directory + "/run/streamd/streamd.sock"
-        try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live"), socket: socket))
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live"), socket: socket))
         let daemon = try await DaemonProcess.start(sandbox, socket: socket)
         let health = try await daemon.get("/v1/health")
         #expect([200, 503].contains(health.status))
@@ -65,7 +44,7 @@ struct OperatorErrorsTests {
         defer { sandbox.cleanup() }
         chmod(sandbox.directory, 0o755)
         let socket = "/run/streamd-test-\(UUID().uuidString.prefix(8))/streamd.sock"
-        let path = try sandbox.writeConfig(Self.config(sandbox, streamURL: "http://127.0.0.1:9/live", socket: socket,
+        let path = try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: "http://127.0.0.1:9/live", socket: socket,
                                                        stateFile: "/tmp/streamd-test-nobody.json"))
         chmod(path, 0o644)
         // As nobody (uid 65534), who may not create folders in /run.
@@ -89,7 +68,7 @@ struct OperatorErrorsTests {
                                   ("300:300", "open files: the limit is 300, and max_connections = 1024")] {
             let sandbox = try DaemonSandbox()
             defer { sandbox.cleanup() }
-            try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live")))
+            try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live")))
             let daemon = try await DaemonProcess.start(sandbox, launcher: [try requireTool("prlimit", package: "util-linux"),
                                                                            "--nofile=\(limit)", "--"])
             #expect(await daemon.waitForLog(expected), "\(limit): \(daemon.stderr)")
@@ -104,7 +83,7 @@ struct OperatorErrorsTests {
         server.route("/live", .icyStream(metaint: 1000))
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
-        try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live")))
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live")))
         try "{\"schema\":1,\"sequ".write(toFile: sandbox.stateFilePath, atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess.start(sandbox)
         #expect(await daemon.waitForLog("kept aside as"), "\(daemon.stderr)")
@@ -125,7 +104,7 @@ struct OperatorErrorsTests {
         defer { sandbox.cleanup() }
         let folder = sandbox.directory + "/state"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live"), stateFile: folder + "/state.json"))
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live"), stateFile: folder + "/state.json"))
         let daemon = try await DaemonProcess.start(sandbox)
         try await eventually("the first state file") { FileManager.default.fileExists(atPath: folder + "/state.json") }
         // The folder becomes a plain file: every later write fails (ENOTDIR), even as root.
@@ -149,7 +128,7 @@ struct OperatorErrorsTests {
         server.route("/np", .status(503, "overloaded"))
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
-        try sandbox.writeConfig(Self.config(sandbox, streamURL: server.url("/live"), extra: """
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live"), extra: """
 
               [[station.source]]
               kind = "triton"

@@ -11,22 +11,7 @@ private struct ServiceProcess: Sendable {
     static func start(streamURL: String, environment: [String: String], command: [String] = [], socketOverride: String? = nil,
                       extraConfig: String = "") async throws -> ServiceProcess {
         let sandbox = try DaemonSandbox()
-        try sandbox.writeConfig("""
-            [daemon]
-            socket = "\(sandbox.socketPath)"
-            state_file = "\(sandbox.stateFilePath)"
-            live = "test-fm"
-
-            [[station]]
-            id = "test-fm"
-            name = "Test FM"
-            timezone = "America/New_York"
-
-              [[station.stream]]
-              id = "main"
-              url = "\(streamURL)"
-            \(extraConfig)
-            """)
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: streamURL, extra: extraConfig))
         let daemon = try await DaemonProcess.start(sandbox, socket: socketOverride, environment: environment,
                                                    launcher: command, waitReady: false)
         return ServiceProcess(daemon: daemon)

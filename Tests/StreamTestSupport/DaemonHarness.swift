@@ -25,6 +25,29 @@ public final class DaemonSandbox: Sendable {
     /// `DIR/streamd.toml`.
     public var configPath: String { directory + "/streamd.toml" }
 
+    /// A one-station configuration ("test-fm", America/New_York) for this sandbox: its stream
+    /// at `streamURL`, the socket and state file in the sandbox unless given, then `extra`
+    /// (more TOML, e.g. a `[[station.source]]` table).
+    public func oneStationConfig(streamURL: String, socket: String? = nil, stateFile: String? = nil,
+                                 extra: String = "") -> String {
+        """
+        [daemon]
+        socket = "\(socket ?? socketPath)"
+        state_file = "\(stateFile ?? stateFilePath)"
+        live = "test-fm"
+
+        [[station]]
+        id = "test-fm"
+        name = "Test FM"
+        timezone = "America/New_York"
+
+          [[station.stream]]
+          id = "main"
+          url = "\(streamURL)"
+        \(extra)
+        """
+    }
+
     /// Writes `text` to the config file (or `name` in the sandbox); returns its path.
     @discardableResult
     public func writeConfig(_ text: String, name: String = "streamd.toml") throws -> String {
