@@ -14,20 +14,9 @@ Needs nginx (apt-get install nginx-light).
 """
 import argparse, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, time
 
+from procstat import cpu_seconds
+
 PATHS = ["/v1/state", "/v1/now", "/v1/stations"]
-
-
-def cpu_seconds(pids):
-    total = 0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except FileNotFoundError:
-            pass
-    return total
 
 
 def get_once(sock_path, path):
@@ -90,11 +79,11 @@ def load(sock_path, path, connections, seconds):
 
 def measure(name, sock_path, pids, path, connections, seconds):
     load(sock_path, path, connections, 0.5)   # warm up
-    before = cpu_seconds(pids)
+    before = cpu_seconds(*pids)
     t0 = time.monotonic()
     n = load(sock_path, path, connections, seconds)
     elapsed = time.monotonic() - t0
-    cpu = cpu_seconds(pids) - before
+    cpu = cpu_seconds(*pids) - before
     return {"server": name, "path": path, "requests": n, "rps": n / elapsed, "us_per_request": cpu / max(n, 1) * 1e6}
 
 

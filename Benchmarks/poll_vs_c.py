@@ -16,22 +16,10 @@ Needs nginx (nginx-light) and a C compiler with libcurl4-openssl-dev.
 """
 import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time
 
+from procstat import cpu_seconds, rss_mib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "../Tests/Fixtures/icecast/local-icecast-2.4.4-status-json-1mount.json")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0
 
 
 def free_port():

@@ -10,6 +10,8 @@ Usage: Benchmarks/sse_fanout.py SOCKET N SECONDS [PID]
 """
 import resource, selectors, socket, sys, time
 
+from procstat import descriptors, rss_mib
+
 
 def main():
     if len(sys.argv) < 4:
@@ -53,9 +55,7 @@ def main():
     print(f"snapshot {sum(s['snapshot'] for s in states)}, a station event {sum(s['station'] for s in states)}, refused {refused}")
     if len(sys.argv) > 4:
         pid = sys.argv[4]
-        rss = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")).split()[1]
-        import os
-        print(f"daemon RSS {int(rss) / 1024:.0f} MiB, open descriptors {len(os.listdir(f'/proc/{pid}/fd'))}")
+        print(f"daemon RSS {rss_mib(pid):.0f} MiB, open descriptors {descriptors(pid)}")
 
 
 if __name__ == "__main__":
