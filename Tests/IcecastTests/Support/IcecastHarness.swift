@@ -288,7 +288,9 @@ final class IcecastHarness: @unchecked Sendable {
         let format = format ?? (mount.hasSuffix(".ogg") ? .ogg : .mp3)
         let codec: [String] = switch format {
         case .mp3: ["-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg", "-f", "mp3"]
-        case .ogg: ["-c:a", "libvorbis", "-content_type", "application/ogg", "-f", "ogg"]
+        // A fixed 128 kbit/s: with libvorbis's own choice, a pure sine came out near the stall
+        // limit (streamd saw under 2000 bytes/s over 8 s) and the test flapped to stalled.
+        case .ogg: ["-c:a", "libvorbis", "-b:a", "128k", "-content_type", "application/ogg", "-f", "ogg"]
         }
         let arguments = ["-nostdin", "-hide_banner", "-loglevel", "warning", "-re",
                          "-f", "lavfi", "-i", "sine=frequency=\(frequency):sample_rate=44100"]
