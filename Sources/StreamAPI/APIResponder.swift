@@ -61,12 +61,16 @@ struct APIResponder: Sendable {
             return .json(body: encoded.body(.station(id), of: document) { APIResponse.jsonBody(station) })
         case .now(let id):
             switch Self.station(id, in: document) {
-            case .success(let station): return .json(NowAnswer(station: station, document: document, now: clock()))
+            case .success(let station):
+                let answer = NowAnswer(station: station, document: document, now: clock())
+                return .json(body: encoded.body(.now(station.id), for: answer, in: document))
             case .failure(let error): return .error(error)
             }
         case .next(let id):
             switch Self.station(id, in: document) {
-            case .success(let station): return .json(NextAnswer(station: station, document: document, now: clock()))
+            case .success(let station):
+                let answer = NextAnswer(station: station, document: document, now: clock())
+                return .json(body: encoded.body(.next(station.id), for: answer, in: document))
             case .failure(let error): return .error(error)
             }
         default:

@@ -1,14 +1,24 @@
 import NIOConcurrencyHelpers
 import StreamState
 
-/// The read answers that depend only on the document version (`/v1/state`, `/v1/stations`,
-/// `/v1/stations/{id}`), encoded once per version and served as the same bytes to every
-/// request until the `sequence` moves. Encoding the whole document for each request was most
-/// of the CPU of `/v1/state` (see Benchmarks/README.md).
+/// The read answers, encoded once and served as the same bytes to every request until they
+/// change. The version-only answers (`/v1/state`, `/v1/stations`, `/v1/stations/{id}`) are kept
+/// per document version, until the `sequence` moves. The answers that also depend on the clock
+/// (`/v1/now`, `/v1/next`: whole seconds elapsed and remaining) are kept with the value they
+/// encode, and encoded again only when a request's value differs (about once a second while a
+/// program runs). Encoding for each request was most of the CPU of these routes (see
+/// Benchmarks/README.md).
 final class EncodedAnswers: Sendable {
     private struct Version {
         var sequence: UInt64
         var bodies: [Key: [UInt8]] = [:]
+    }
+
+    /// An answer computed per request, with its bytes.
+    private struct Memo: @unchecked Sendable {
+        /// The answer the bytes encode (a `NowAnswer` or `NextAnswer`; immutable values).
+        var answer: Any
+        var body: [UInt8]
     }
 
     /// Which answer.
@@ -16,9 +26,12 @@ final class EncodedAnswers: Sendable {
         case state
         case stations
         case station(String)
+        case now(String)
+        case next(String)
     }
 
     private let version = NIOLockedValueBox<Version?>(nil)
+    private let memos = NIOLockedValueBox<[Key: Memo]>([:])
 
     /// The body for `key` of `document`: from the cache when this version's was made, else
     /// made by `encode` (outside the lock) and kept. A newer version replaces every body.
@@ -37,4 +50,32 @@ final class EncodedAnswers: Sendable {
         }
         return made
     }
+
+    /// The body of `answer`, a value computed for this request from `document`: the bytes kept
+    /// for `key` when they encode an equal value, else `answer` encoded (outside the lock) and
+    /// kept in their place. One entry per key; entries of stations no longer in the document
+    /// (after a reload) are dropped when the cache outgrows two per station.
+    func body<Answer: Encodable & Equatable>(_ key: Key, for answer: Answer, in document: StateDocument) -> [UInt8] {
+        let cached = memos.withLockedValue { memos -> [UInt8]? in
+            guard let memo = memos[key], memo.answer as? Answer == answer else { return nil }
+            return memo.body
+        }
+        if let cached { return cached }
+        let made = APIResponse.jsonBody(answer)
+        memos.withLockedValue { memos in
+            memos[key] = Memo(answer: answer, body: made)
+            if memos.count > 2 * document.stations.count + 2 {
+                memos = memos.filter { key, _ in
+                    switch key {
+                    case .now(let id), .next(let id): document.station(id) != nil
+                    default: false
+                    }
+                }
+            }
+        }
+        return made
+    }
+
+    /// How many per-request answers are kept (for tests).
+    var memoCount: Int { memos.withLockedValue { $0.count } }
 }

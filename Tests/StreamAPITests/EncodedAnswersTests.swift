@@ -27,6 +27,29 @@ struct EncodedAnswersTests {
         #expect(calls.value == 5)
     }
 
+    @Test("/v1/now and /v1/next: the kept bytes while the answer is equal, the encoder's rendering of a new one when it differs; stations gone are dropped")
+    func perRequestAnswers() throws {
+        let answers = EncodedAnswers()
+        let document = StateDocument.apiSample()
+        let station = try #require(document.station("wvia-fm"))
+        var now = NowAnswer(station: station, document: document, now: Date())
+        now.elapsed = 10
+        let first = answers.body(.now("wvia-fm"), for: now, in: document)
+        #expect(first == APIResponse.jsonBody(now))
+        #expect(answers.body(.now("wvia-fm"), for: now, in: document) == first)
+        now.elapsed = 11
+        now.remaining = 49
+        let second = answers.body(.now("wvia-fm"), for: now, in: document)
+        #expect(second == APIResponse.jsonBody(now), "a second later: the new value's bytes")
+        #expect(second != first)
+        let next = NextAnswer(station: station, document: document, now: Date())
+        #expect(answers.body(.next("wvia-fm"), for: next, in: document) == APIResponse.jsonBody(next),
+                "another key with another type is not confused with the first")
+        // Stations that a reload removed do not stay in the cache.
+        for i in 0..<20 { _ = answers.body(.now("gone-\(i)"), for: now, in: document) }
+        #expect(answers.memoCount <= 2 * document.stations.count + 2)
+    }
+
     @Test("GET /v1/state, /v1/stations and /v1/stations/{id}: the same bytes while the sequence holds, exactly the encoder's rendering, new bytes once it moves")
     func servedBytes() async throws {
         try await withAPIServer { api in
