@@ -39,6 +39,7 @@ public struct SourcePoller: Sendable {
         var state = PollState()
         var backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
         var failures = FailureLog(subject: "source \(station.id)/\(spec.kind.rawValue)")
+        var spreading = PollSpread()
         while !Task.isCancelled {
             let event = await poll(&state)
             if Task.isCancelled { return }
@@ -50,7 +51,7 @@ public struct SourcePoller: Sendable {
                 line = failures.failed("\(error.kind): \(error.message)", at: clock(), retry: delay)
             } else {
                 backoff.reset()
-                delay = spec.interval
+                delay = spreading.next(spec.interval)
                 line = failures.recovered(at: clock())
             }
             if let line { logger.log(level: line.level, "\(line.text)") }
