@@ -63,6 +63,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "StreamFormats"),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks]),
         .target(name: "StreamState", dependencies: ["StreamFormats", locks]),
@@ -87,7 +89,7 @@ let package = Package(
         .target(name: "StreamDemo", dependencies: ["StreamFormats", locks] + nio),
         .target(
             name: "StreamService",
-            dependencies: ["StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamFormats", logging, locks,
+            dependencies: ["CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamFormats", logging, locks,
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")] + lifecycle
         ),

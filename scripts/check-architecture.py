@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # others). Modules every target may import: the standard library's and the system's.
 ALLOWED = {
     "CCurl": set(),
+    "CMalloc": set(),
     "StreamFormats": set(),
     "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers"},
@@ -29,7 +30,7 @@ ALLOWED = {
                   "Metrics", "Prometheus"},
     "StreamClient": {"StreamHTTP", "StreamState", "StreamFormats", "NIOConcurrencyHelpers"},
     "StreamDemo": {"StreamFormats", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"},
-    "StreamService": {"StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI",
+    "StreamService": {"CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI",
                       "StreamFormats", "Logging", "Metrics", "Prometheus", "ServiceLifecycle", "UnixSignals",
                       "NIOConcurrencyHelpers"},
     "StreamDaemon": {"StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch",

@@ -160,6 +160,7 @@ public final class StreamdDaemon: StateAPIBackend {
                   serviceName: "watching"),
             .init(service: APIService(server: api), serviceName: "socket API"),
             .init(service: ReloadService(daemon: self, logger: logger, testHooks: testHooks), serviceName: "reload"),
+            .init(service: MemoryTrimService(), serviceName: "memory trim"),
             .init(service: SystemdService(notifier: notifier, engine: engine, store: store, logger: logger), serviceName: "systemd"),
         ]
         SignalMask.unblock([SIGTERM, SIGINT, SIGHUP] + (testHooks ? [SIGUSR2] : []))
