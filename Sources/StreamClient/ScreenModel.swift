@@ -259,7 +259,7 @@ public struct ScreenModel: Sendable, Equatable {
         }
         if let s = station.now.song {
             let elapsed = s.start.map { Int(max(0, now.timeIntervalSince($0)).rounded(.down)) }
-            let duration = s.duration.flatMap { $0 > 0 ? Int($0.rounded()) : nil }
+            let duration = s.duration.flatMap { $0 > 0 ? Int(exactly: $0.rounded()) : nil }  // 1e20 s: no figure, no trap
             let composer = s.composer.flatMap { $0.isEmpty || $0 == s.artist ? nil : $0 }
             self.song = Song(title: s.title, artist: s.artist.flatMap { $0.isEmpty ? nil : $0 }, album: s.album, composer: composer,
                              elapsed: duration.map { d in min(elapsed ?? 0, d) } ?? elapsed,

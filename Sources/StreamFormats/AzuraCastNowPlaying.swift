@@ -113,7 +113,8 @@ public struct AzuraCastNowPlaying: Sendable, Equatable {
     private static func track(from entry: LooseJSON) -> Track? {
         guard let song = entry["song"] else { return nil }
         let start = entry["played_at"]?.epochSeconds
-        let duration = entry["duration"]?.double.flatMap { $0 > 0 ? $0 : nil }
+        // Seconds; none, zero or more than a day is no duration (as Composer's `_duration`).
+        let duration = entry["duration"]?.double.flatMap { $0 > 0 && $0 < 86_400 ? $0 : nil }
         if let title = song["title"]?.text {
             return Track(title: title, artist: song["artist"]?.text, album: song["album"]?.text,
                          start: start, duration: duration)

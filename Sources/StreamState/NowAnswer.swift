@@ -39,8 +39,9 @@ public struct NowAnswer: Codable, Sendable, Equatable {
         if let span, span.end > span.start {
             let total = span.end.timeIntervalSince(span.start)
             let into = min(max(now.timeIntervalSince(span.start), 0), total)
-            self.elapsed = Int(into.rounded(.down))
-            self.remaining = Int((total - into).rounded(.up))
+            // Int(exactly:): a payload's absurd duration (1e20 s) gives no figure, not a trap.
+            self.elapsed = Int(exactly: into.rounded(.down))
+            self.remaining = Int(exactly: (total - into).rounded(.up))
         } else {
             self.elapsed = nil
             self.remaining = nil

@@ -94,6 +94,14 @@ import StreamTestSupport
         #expect(station.mounts.isEmpty)
     }
 
+    @Test("a duration of more than a day (1e300 s from a broken server) is no duration")
+    func absurdDuration() throws {
+        let body = #"{"now_playing":{"played_at":100,"duration":1e300,"song":{"title":"T","artist":"A"}}}"#
+        let station = try AzuraCastNowPlaying.parse(Array(body.utf8))
+        #expect(station.current?.title == "T")
+        #expect(station.current?.duration == nil)
+    }
+
     @Test func invalidBodiesAreErrors() throws {
         let truncated = Array(try Fixture.bytes(stationFixture).prefix(500))
         let error = #expect(throws: ParseError.self) { try AzuraCastNowPlaying.parse(truncated) }
