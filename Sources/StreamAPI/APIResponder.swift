@@ -23,6 +23,13 @@ enum APIResponse: Sendable {
         return body
     }
 
+    /// The JSON of a state value (its own writer) and a newline.
+    static func jsonBody(_ value: some StateJSONEncodable) -> [UInt8] {
+        var body = value.jsonBytes
+        body.append(UInt8(ascii: "\n"))
+        return body
+    }
+
     static func error(_ error: APIError) -> APIResponse {
         json(error.body, status: error.status, headers: error.headers)
     }

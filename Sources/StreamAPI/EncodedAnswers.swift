@@ -55,7 +55,7 @@ final class EncodedAnswers: Sendable {
     /// for `key` when they encode an equal value, else `answer` encoded (outside the lock) and
     /// kept in their place. One entry per key; entries of stations no longer in the document
     /// (after a reload) are dropped when the cache outgrows two per station.
-    func body<Answer: Encodable & Equatable>(_ key: Key, for answer: Answer, in document: StateDocument) -> [UInt8] {
+    func body<Answer: StateJSONEncodable & Equatable>(_ key: Key, for answer: Answer, in document: StateDocument) -> [UInt8] {
         let cached = memos.withLockedValue { memos -> [UInt8]? in
             guard let memo = memos[key], memo.answer as? Answer == answer else { return nil }
             return memo.body

@@ -37,4 +37,9 @@ enum SSEEncoding {
     static func encode(_ value: some Encodable) -> [UInt8] {
         (try? [UInt8](StateDocument.makeEncoder().encode(value))) ?? Array("{}".utf8)
     }
+
+    /// The same bytes for the state types, from their own writer (no `JSONEncoder`).
+    static func encode(_ value: some StateJSONEncodable) -> [UInt8] {
+        value.jsonBytes
+    }
 }

@@ -78,10 +78,16 @@ public struct StateFile: Sendable {
     }
 
     /// Replaces the file with `document`, atomically and durably.
+    /// Compact JSON comes from the document's own writer (``StateJSONWriter``), pretty from `JSONEncoder`.
     public func write(_ document: StateDocument) throws(StateFileError) {
+        guard pretty else {
+            var bytes = document.jsonBytes
+            bytes.append(UInt8(ascii: "\n"))
+            return try write(bytes: bytes)
+        }
         let bytes: Data
         do {
-            bytes = try StateDocument.makeEncoder(pretty: pretty).encode(document) + Data("\n".utf8)
+            bytes = try StateDocument.makeEncoder(pretty: true).encode(document) + Data("\n".utf8)
         } catch {
             throw StateFileError(code: .encode, path: path, message: "\(error)")
         }

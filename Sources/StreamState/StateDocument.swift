@@ -34,6 +34,19 @@ public struct StateDocument: Codable, Sendable, Equatable {
     public func station(_ id: String) -> StationState? {
         stations.first { $0.id == id }
     }
+
+    enum CodingKeys: String, CodingKey { case schema, sequence, updatedAt, live, stale, stations }
+
+    /// Encodes with an explicit `"live": null` (the schema requires the key).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schema, forKey: .schema)
+        try c.encode(sequence, forKey: .sequence)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(live, forKey: .live)
+        try c.encode(stale, forKey: .stale)
+        try c.encode(stations, forKey: .stations)
+    }
 }
 
 /// One station's "Play Live Radio / Next Up" state.
@@ -76,6 +89,26 @@ public struct StationState: Codable, Sendable, Equatable {
         self.streams = streams
         self.sources = sources
         self.changedAt = changedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, tagline, timezone, onAir, now, next, recent, streams, sources, changedAt
+    }
+
+    /// Encodes with an explicit `"tagline": null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(tagline, forKey: .tagline)
+        try c.encode(timezone, forKey: .timezone)
+        try c.encode(onAir, forKey: .onAir)
+        try c.encode(now, forKey: .now)
+        try c.encode(next, forKey: .next)
+        try c.encode(recent, forKey: .recent)
+        try c.encode(streams, forKey: .streams)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(changedAt, forKey: .changedAt)
     }
 }
 
