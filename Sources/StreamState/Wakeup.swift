@@ -1,3 +1,4 @@
+import Dispatch
 import NIOConcurrencyHelpers
 
 /// A sleep that another task can cut short: a poller waits on it between polls, and
@@ -25,9 +26,13 @@ public final class Wakeup: Sendable {
     }
 
     /// Waits for `duration`, a ``fire()``, or cancellation, whichever comes first.
+    ///
+    /// The timeout is one entry in the shared timer of ``timers`` (libdispatch keeps them in
+    /// one heap behind one kernel timer), not a task sleeping beside each waiter: with a
+    /// thousand stations that was a thousand more tasks, each with its allocator slab, alive
+    /// between polls. An entry whose wait ended sooner does nothing when it comes due.
     public func wait(for duration: Duration) async {
         let id = state.withLockedValue { s -> UInt64 in s.nextID += 1; return s.nextID }
-        var timer: Task<Void, Never>?
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now = state.withLockedValue { s -> Bool in
@@ -38,17 +43,23 @@ public final class Wakeup: Sendable {
                 if now {
                     continuation.resume()
                 } else {
-                    timer = Task { [self] in
-                        try? await Task.sleep(for: duration)
-                        resume(id)
-                    }
+                    Self.timers.asyncAfter(deadline: Self.deadline(after: duration)) { [weak self] in self?.resume(id) }
                 }
             }
         } onCancel: {
             resume(id)
         }
-        timer?.cancel()
     }
+
+    /// Now + `duration` (a century or more: never).
+    static func deadline(after duration: Duration) -> DispatchTime {
+        let (seconds, attoseconds) = duration.components
+        guard seconds < 3_000_000_000 else { return .distantFuture }
+        return .now() + .nanoseconds(Int(max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000))
+    }
+
+    /// The queue whose timers end the waits.
+    private static let timers = DispatchQueue(label: "streamd.wakeup-timers")
 
     private func resume(_ id: UInt64) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import StreamState
+
+/// A poller's sleep between polls: it ends at its time, at a fire (refresh), or at
+/// cancellation (shutdown), whichever comes first, and never before its time otherwise.
+@Suite("Wakeup: the sleep a refresh can cut short", .timeLimit(.minutes(1)))
+struct WakeupTests {
+    @Test("ends at its time, not before")
+    func timesOut() async {
+        let wakeup = Wakeup()
+        let started = ContinuousClock.now
+        await wakeup.wait(for: .milliseconds(200))
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+    }
+
+    @Test("a fire ends a long wait at once; a fire with nobody waiting ends the next wait")
+    func fired() async {
+        let wakeup = Wakeup()
+        let waiting = Task { await wakeup.wait(for: .seconds(3600)) }
+        try? await Task.sleep(for: .milliseconds(100))
+        wakeup.fire()
+        await waiting.value
+        wakeup.fire()
+        await wakeup.wait(for: .seconds(3600))
+    }
+
+    @Test("cancellation ends a wait of a century, and a wait that starts cancelled returns at once")
+    func cancelled() async {
+        let wakeup = Wakeup()
+        let waiting = Task { await wakeup.wait(for: .seconds(100 * 365 * 86_400)) }
+        try? await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        await waiting.value
+        let late = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await wakeup.wait(for: .seconds(3600))
+        }
+        await late.value
+    }
+
+    @Test("the timer of a wait that a fire ended does not end the next wait early")
+    func staleTimer() async {
+        let wakeup = Wakeup()
+        let first = Task { await wakeup.wait(for: .milliseconds(150)) }
+        try? await Task.sleep(for: .milliseconds(20))
+        wakeup.fire()
+        await first.value
+        let started = ContinuousClock.now
+        await wakeup.wait(for: .milliseconds(400))
+        #expect(ContinuousClock.now - started >= .milliseconds(400), "ended by the first wait's timer")
+    }
+
+    @Test("deadlines: zero and negative are now, a century or more is never")
+    func deadlines() {
+        #expect(Wakeup.deadline(after: .zero) <= .now())
+        #expect(Wakeup.deadline(after: .seconds(-5)) <= .now())
+        #expect(Wakeup.deadline(after: .seconds(Int64.max)) == .distantFuture)
+        #expect(Wakeup.deadline(after: .seconds(10)) > .now() + .seconds(9))
+    }
+}
