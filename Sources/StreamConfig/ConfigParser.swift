@@ -20,7 +20,7 @@ struct ConfigParser {
         }
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
+            root = try TOMLTreeCache.shared.root(of: text) { try TOMLTable(string: $0) }
         } catch let error as TOMLParseError {
             let begin = error.source.begin
             let line = begin.line > 0 ? Int(begin.line) : nil

@@ -8,11 +8,14 @@ final class ConfigTableReader {
     let path: String
     let log: ConfigProblemLog
     private let table: TOMLTable
+    /// The document's root table (its keys are read through ``TOMLTreeCache``).
+    private let root: TOMLTable
 
-    init(_ table: TOMLTable, path: String, log: ConfigProblemLog) {
+    init(_ table: TOMLTable, path: String, log: ConfigProblemLog, root: TOMLTable? = nil) {
         self.table = table
         self.path = path
         self.log = log
+        self.root = root ?? table
     }
 
     /// The key path of `key` in this table.
@@ -25,7 +28,7 @@ final class ConfigTableReader {
     func has(_ key: String) -> Bool { table[key] != nil }
 
     /// The keys written in this table.
-    var keys: [String] { table.keys }
+    var keys: [String] { TOMLTreeCache.shared.keys(of: table, at: path, in: root) }
 
     // MARK: Values
 
@@ -135,7 +138,7 @@ final class ConfigTableReader {
             report(key, "expected a table ([\(keyPath(key))]), got \(Self.render(value))")
             return nil
         }
-        return ConfigTableReader(table, path: keyPath(key), log: log)
+        return ConfigTableReader(table, path: keyPath(key), log: log, root: root)
     }
 
     /// An array of tables (`[[station]]`), each with its path `key[i]`; empty when absent.
@@ -153,7 +156,7 @@ final class ConfigTableReader {
                 log.report(path, "expected a table, got \(Self.render(element))")
                 continue
             }
-            readers.append(ConfigTableReader(table, path: path, log: log))
+            readers.append(ConfigTableReader(table, path: path, log: log, root: root))
         }
         return readers
     }
@@ -163,7 +166,7 @@ final class ConfigTableReader {
     /// Reports every key not in `known`. `elsewhere` may explain a key that is valid in other
     /// circumstances (for example another source kind); return nil to fall back to "unknown".
     func rejectUnknownKeys(known: [String], elsewhere: (String) -> String? = { _ in nil }) {
-        for key in table.keys.sorted() where !known.contains(key) {
+        for key in keys.sorted() where !known.contains(key) {
             report(key, elsewhere(key) ?? "unknown key '\(key)'\(ConfigSuggestion.hint(for: key, in: known))")
         }
     }
