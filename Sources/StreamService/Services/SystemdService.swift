@@ -15,7 +15,8 @@ struct SystemdService: Service {
     let logger: Logger
 
     func run() async {
-        await store.addPublisher(ServiceStatusPublisher(notifier: notifier))
+        // Outside systemd there is nobody to tell: no status line is made at all.
+        if notifier.isEnabled { await store.addPublisher(ServiceStatusPublisher(notifier: notifier)) }
         notifier.ready(status: ServiceStatus.line(await store.current))
         await withDiscardingTaskGroup { group in
             group.addTask { [notifier, engine, store, logger] in
