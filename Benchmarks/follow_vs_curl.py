@@ -15,7 +15,7 @@ curl 7.88 caps --parallel-max at 300, the default N.
 Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--streamd PATH]
 Needs curl.
 """
-import argparse, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, collections, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 from procstat import cpu_seconds, rss_mib
 
@@ -44,7 +44,11 @@ class Connection:
 
 
 class IcyServer(threading.Thread):
-    """Serves /sN and /cN as ICY streams and counts the bytes sent to each group."""
+    """Serves /sN and /cN as ICY streams and counts the bytes sent to each group (the path's
+    first letter). /tN (used by sigterm_stalled.py) sends its headers and STALL audio bytes,
+    then nothing, its connection left open."""
+
+    STALL = 4096
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -54,8 +58,8 @@ class IcyServer(threading.Thread):
         self.listener.listen(2048)
         self.listener.setblocking(False)
         self.port = self.listener.getsockname()[1]
-        self.sent = {"s": 0, "c": 0}
-        self.streams = {"s": 0, "c": 0}   # connections streaming now
+        self.sent = collections.Counter()
+        self.streams = collections.Counter()   # connections streaming now
         self.stop = False
 
     def title_block(self, conn, now):
@@ -70,6 +74,8 @@ class IcyServer(threading.Thread):
     def feed(self, conn, now):
         """Queue what is due for `conn` (RATE audio bytes a second since it started) and send."""
         due = int((now - conn.start) * RATE)
+        if conn.group == "t":
+            due = min(due, self.STALL)
         while conn.audio < due:
             offset = conn.audio % METAINT
             n = min(due - conn.audio, METAINT - offset) if conn.icy else due - conn.audio
@@ -174,7 +180,7 @@ def main():
             command += ["-o", "/dev/null", f"http://127.0.0.1:{server.port}/c{i}"]
         curl = subprocess.Popen(command)
         deadline = time.monotonic() + 30
-        while server.streams != {"s": n, "c": n}:
+        while (server.streams["s"], server.streams["c"]) != (n, n):
             if time.monotonic() > deadline:
                 sys.exit(f"not every stream connected in 30 s: {server.streams} of {n} each")
             time.sleep(0.2)
@@ -186,7 +192,7 @@ def main():
         time.sleep(args.seconds)
         sent1, cpu1 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
         rss = rss_mib(daemon.pid), rss_mib(curl.pid)
-        if server.streams != {"s": n, "c": n}:
+        if (server.streams["s"], server.streams["c"]) != (n, n):
             print(f"streams dropped during the measurement: {server.streams} of {n} each")
         figures = {}
         for name, group, k in (("streamd", "s", 0), ("curl", "c", 1)):
