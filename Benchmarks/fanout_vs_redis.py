@@ -10,7 +10,7 @@ triggers one change itself: for streamd a SIGHUP after this script renamed a sta
 configuration file (the new name is the marker; the reload's first event that carries it is
 a snapshot), for Redis a PUBLISH of the marker padded to the size of streamd's snapshot, on a
 connection of its own. It records when each subscriber's first bytes holding the marker
-arrive. Rounds alternate between the two servers, a second apart; the figures are pooled:
+arrive. Rounds (10) alternate between the two servers, a second apart; the figures are pooled:
 p50/p99/max from t0, and from the round's first delivery (the spread: the fan-out alone,
 without the reload's own cost), and how many of N got the change.
 
@@ -160,6 +160,10 @@ def run(args, work, client_bin, n):
     ratio = [a / b if b > 0 else float("nan") for a, b in zip(s["t0"] + s["spread"], rd["t0"] + rd["spread"])]
     print(f"  {'ratio':<8} {'':>11} | {ratio[0]:>11.1f}x {ratio[1]:>6.1f}x {ratio[2]:>6.1f}x | "
           f"{ratio[3]:>10.1f}x {ratio[4]:>6.1f}x {ratio[5]:>6.1f}x")
+    # Each change alone (a shared machine's hiccup shows as one slow round).
+    for name, rounds in (("streamd", results["streamd"]), ("Redis", results["redis"])):
+        print(f"  {name} per change, first / last delivery ms: " +
+              ", ".join(f"{min(t) / 1000:.1f}/{max(t) / 1000:.1f}" if t else "none" for t in rounds))
     if s["got"] < s["of"]:
         print(f"  streamd: {s['of'] - s['got']} deliveries missing (subscriber x change)")
 
@@ -167,7 +171,7 @@ def run(args, work, client_bin, n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1000])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
     if not os.access(args.streamd, os.X_OK):
