@@ -3,16 +3,16 @@
 
 A loopback ICY server of this script's own (one thread, selectors) serves every connection
 16,000 bytes/s of MPEG audio frames with `icy-metaint: 16000` (so one metadata block a second:
-a StreamTitle when the title changed, every 5 s, staggered across the streams, else the one
-zero byte, as Icecast does). streamd follows N streams (N stations, one `follow` stream each,
-no sources) and, at the same time, `curl --parallel --parallel-immediate --parallel-max N
--H 'Icy-MetaData: 1'` reads N other URLs of the same server to /dev/null. Over the measured
-seconds each reader's CPU time (utime + stime from /proc) is divided by the bytes the server
-sent to its connections (headers, audio and metadata): ns per byte, and the ratio. The
-server's CPU is not counted.
-curl 7.88 caps --parallel-max at 300, the default N.
+a StreamTitle when the title changed, every 5 s (--title-every; 0 never), staggered across
+the streams, else the one zero byte, as Icecast does). streamd follows N streams (N stations,
+one `follow` stream each, no sources) and, at the same time, `curl --parallel
+--parallel-immediate --parallel-max N -H 'Icy-MetaData: 1'` reads N other URLs of the same
+server to /dev/null. Over the measured seconds each reader's CPU time (utime + stime from
+/proc) is divided by the bytes the server sent to its connections (headers, audio and
+metadata): ns per byte, and the ratio. The server's CPU is not counted. curl 7.88 caps
+--parallel-max at 300, the default N.
 
-Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--streamd PATH]
+Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--title-every S] [--streamd PATH]
 Needs curl.
 """
 import argparse, collections, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
@@ -23,7 +23,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RATE = 16000      # audio bytes per second per connection
 METAINT = 16000   # audio bytes between metadata blocks
 TICK = 0.1        # the server sends every connection what is due ten times a second
-TITLE_EVERY = 5   # seconds between title changes of one stream
 # One MPEG-1 layer III frame (128 kbit/s, 44.1 kHz: a 4-byte header and 413 bytes of silence);
 # the audio is these frames back to back, taken from a buffer long enough for any slice.
 FRAME = b"\xff\xfb\x90\x64" + bytes(413)
@@ -50,8 +49,9 @@ class IcyServer(threading.Thread):
 
     STALL = 4096
 
-    def __init__(self):
+    def __init__(self, title_every=5):
         super().__init__(daemon=True)
+        self.title_every = title_every   # seconds between title changes of a stream; 0: never
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -64,7 +64,8 @@ class IcyServer(threading.Thread):
 
     def title_block(self, conn, now):
         """The metadata block after each METAINT audio bytes: the title when it changed, else 0."""
-        title = f"StreamTitle='Artist {conn.index} - Song {int(now + conn.index) // TITLE_EVERY}';".encode()
+        song = int(now + conn.index) // self.title_every if self.title_every else 0
+        title = f"StreamTitle='Artist {conn.index} - Song {song}';".encode()
         if title == conn.title:
             return b"\x00"
         conn.title = title
@@ -160,13 +161,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--streams", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--title-every", type=float, default=5, help="seconds between title changes (0: never)")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
     if not os.access(args.streamd, os.X_OK):
         sys.exit(f"{args.streamd} is missing: make bench builds it (or --streamd PATH)")
     n = args.streams
     work = tempfile.mkdtemp(prefix="streamd-bench-follow-")
-    server = IcyServer()
+    server = IcyServer(args.title_every)
     server.start()
     daemon = curl = None
     try:
@@ -185,8 +187,8 @@ def main():
                 sys.exit(f"not every stream connected in 30 s: {server.streams} of {n} each")
             time.sleep(0.2)
         time.sleep(5)   # settle: every stream up, its first titles merged
-        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, a new title every "
-              f"{TITLE_EVERY} s), {args.seconds:g} s measured, CPU per byte sent by the server "
+        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, "
+              f"{f'a new title every {args.title_every:g} s' if args.title_every else 'the title never changing'}), {args.seconds:g} s measured, CPU per byte sent by the server "
               f"(the server's CPU not counted)")
         sent0, cpu0 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
         time.sleep(args.seconds)
