@@ -12,14 +12,15 @@ a snapshot), for Redis a PUBLISH of the marker padded to the size of streamd's s
 connection of its own. It records when each subscriber's first bytes holding the marker
 arrive. Rounds (10) alternate between the two servers, a second apart; the figures are pooled:
 p50/p99/max from t0, and from the round's first delivery (the spread: the fan-out alone,
-without the reload's own cost), and how many of N got the change.
+without the reload's own cost), how many of N got the change, and each server's CPU time per
+change (from /proc; streamd's includes the reload).
 
 Usage: Benchmarks/fanout_vs_redis.py [--subscribers N [N ...]] [--rounds R] [--streamd PATH]
 Needs redis-server (apt-get install redis-server) and a C compiler.
 """
 import argparse, json, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
 
-from procstat import rss_mib
+from procstat import cpu_seconds, rss_mib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -127,6 +128,7 @@ def run(args, work, client_bin, n):
         red_setup = time.monotonic() - t
         results = {"streamd": [], "redis": []}
         closed = {"streamd": 0, "redis": 0}
+        cpu0 = cpu_seconds(daemon.pid), cpu_seconds(redis.pid)
         for r in range(1, args.rounds + 1):
             marker = f"Fanout-{r}"
             times, c = red.round(marker, size)
@@ -138,6 +140,7 @@ def run(args, work, client_bin, n):
             results["streamd"].append(times)
             closed["streamd"] += c
             time.sleep(0.5)
+        cpu = [(b - a) * 1000 / args.rounds for a, b in zip(cpu0, (cpu_seconds(daemon.pid), cpu_seconds(redis.pid)))]
         metrics = get_once(streamd_sock, "/metrics").decode()
         dropped = [l for l in metrics.splitlines() if l.startswith("streamd_sse_dropped_total")]
         rss = rss_mib(daemon.pid), rss_mib(redis.pid)
@@ -164,6 +167,8 @@ def run(args, work, client_bin, n):
     for name, rounds in (("streamd", results["streamd"]), ("Redis", results["redis"])):
         print(f"  {name} per change, first / last delivery ms: " +
               ", ".join(f"{min(t) / 1000:.1f}/{max(t) / 1000:.1f}" if t else "none" for t in rounds))
+    print(f"  server CPU per change (the whole loop, idle time included): streamd {cpu[0]:.1f} ms "
+          f"(the reload included), Redis {cpu[1]:.1f} ms, ratio {cpu[0] / max(cpu[1], 1e-9):.1f}x")
     if s["got"] < s["of"]:
         print(f"  streamd: {s['of'] - s['got']} deliveries missing (subscriber x change)")
 
