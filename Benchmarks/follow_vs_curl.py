@@ -12,7 +12,8 @@ server to /dev/null. Over the measured seconds each reader's CPU time (utime + s
 metadata): ns per byte, and the ratio. The server's CPU is not counted. curl 7.88 caps
 --parallel-max at 300, the default N.
 
-Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--title-every S] [--streamd PATH]
+Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--settle S] [--title-every S]
+                                   [--streamd PATH]
 Needs curl.
 """
 import argparse, collections, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
@@ -144,6 +145,22 @@ class IcyServer(threading.Thread):
                     next_tick = now + TICK   # fell behind: do not burst to catch up
 
 
+def sequence(path):
+    """The state file's `sequence` (written at most once a second: the count is close, not exact)."""
+    with open(path) as f:
+        return json.load(f)["sequence"]
+
+
+def titled_stations(path):
+    """Stations on the air with a title from their stream, in the state file."""
+    try:
+        with open(path) as f:
+            stations = json.load(f)["stations"]
+    except (OSError, ValueError):
+        return 0
+    return sum(1 for st in stations if st["onAir"] and "Artist" in json.dumps(st["now"]))
+
+
 def streamd_config(work, port, n):
     lines = ["[daemon]", f'socket = "{work}/streamd.sock"', f'state_file = "{work}/state.json"',
              'log_level = "error"', ""]
@@ -161,6 +178,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--streams", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--settle", type=float, default=15,
+                        help="seconds from every station up to the measurement (each stream's bitrate is measured ~10 s after it is up)")
     parser.add_argument("--title-every", type=float, default=5, help="seconds between title changes (0: never)")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
@@ -186,13 +205,20 @@ def main():
             if time.monotonic() > deadline:
                 sys.exit(f"not every stream connected in 30 s: {server.streams} of {n} each")
             time.sleep(0.2)
-        time.sleep(5)   # settle: every stream up, its first titles merged
+        # Every station on the air with its title in the state file (the start's versions done), then settle.
+        while titled_stations(f"{work}/state.json") < n:
+            if time.monotonic() > deadline + 60:
+                sys.exit(f"streamd did not have every station up with a title in 90 s")
+            time.sleep(0.5)
+        time.sleep(args.settle)
         print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, "
               f"{f'a new title every {args.title_every:g} s' if args.title_every else 'the title never changing'}), {args.seconds:g} s measured, CPU per byte sent by the server "
               f"(the server's CPU not counted)")
+        seq0 = sequence(f"{work}/state.json")
         sent0, cpu0 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
         time.sleep(args.seconds)
         sent1, cpu1 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
+        seq1 = sequence(f"{work}/state.json")
         rss = rss_mib(daemon.pid), rss_mib(curl.pid)
         if (server.streams["s"], server.streams["c"]) != (n, n):
             print(f"streams dropped during the measurement: {server.streams} of {n} each")
@@ -203,11 +229,9 @@ def main():
             figures[name] = cpu / max(sent, 1) * 1e9
             print(f"  {name:<8} {sent / args.seconds / n:>8.0f} B/s per stream  CPU {cpu:6.2f} s  "
                   f"{figures[name]:6.2f} ns/byte  RSS {rss[k]:5.1f} MiB")
-        # That streamd did follow: stations on the air with a title from the streams.
-        with open(f"{work}/state.json") as f:
-            stations = json.load(f)["stations"]
-        titled = sum(1 for st in stations if st["onAir"] and "Artist" in json.dumps(st["now"]))
-        print(f"  streamd's state file: {titled} of {n} stations on the air with a stream title")
+        titled = titled_stations(f"{work}/state.json")
+        print(f"  streamd's state file: {titled} of {n} stations on the air with a stream title; "
+              f"{(seq1 - seq0) / args.seconds:.1f} document versions a second during the measurement")
         print(f"  ratio streamd / curl: {figures['streamd'] / max(figures['curl'], 1e-9):.2f}x")
     finally:
         server.stop = True
