@@ -18,7 +18,7 @@ change (from /proc; streamd's includes the reload).
 Usage: Benchmarks/fanout_vs_redis.py [--subscribers N [N ...]] [--rounds R] [--streamd PATH]
 Needs redis-server (apt-get install redis-server) and a C compiler.
 """
-import argparse, json, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
 
 from procstat import cpu_seconds, rss_mib
 
@@ -112,7 +112,7 @@ def run(args, work, client_bin, n):
     redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", redis_sock, "--save", "",
                               "--appendonly", "no", "--maxclients", str(n + 100), "--dir", work,
                               "--logfile", f"{work}/redis.log"], stdout=subprocess.DEVNULL)
-    write_config(work, n, "Fanout-0")
+    write_config(work, n, "Fanout-0000")
     daemon = subprocess.Popen([args.streamd, "run", "--config", f"{work}/streamd.toml"],
                               stdout=subprocess.DEVNULL, stderr=open(f"{work}/streamd.err", "w"))
     try:
@@ -130,7 +130,7 @@ def run(args, work, client_bin, n):
         closed = {"streamd": 0, "redis": 0}
         cpu0 = cpu_seconds(daemon.pid), cpu_seconds(redis.pid)
         for r in range(1, args.rounds + 1):
-            marker = f"Fanout-{r}"
+            marker = f"Fanout-{r:04d}"   # fixed width: no marker holds another
             times, c = red.round(marker, size)
             results["redis"].append(times)
             closed["redis"] += c
