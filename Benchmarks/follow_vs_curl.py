@@ -34,7 +34,7 @@ class Connection:
     def __init__(self, sock):
         self.sock = sock
         self.request = b""
-        self.group = None      # "s" (streamd) or "c" (curl), from the path's first letter
+        self.group = None      # "s" (streamd), "c" (curl) or "t" (stalled): the path's first letter
         self.index = 0
         self.icy = False       # the client asked for metadata
         self.start = 0.0
@@ -178,8 +178,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--streams", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--settle", type=float, default=15,
-                        help="seconds from every station up to the measurement (each stream's bitrate is measured ~10 s after it is up)")
+    parser.add_argument("--settle", type=float, default=15, help="seconds from every station up to the measurement")
     parser.add_argument("--title-every", type=float, default=5, help="seconds between title changes (0: never)")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
@@ -205,15 +204,16 @@ def main():
             if time.monotonic() > deadline:
                 sys.exit(f"not every stream connected in 30 s: {server.streams} of {n} each")
             time.sleep(0.2)
-        # Every station on the air with its title in the state file (the start's versions done), then settle.
+        # Every station on the air with its title in the state file, then the start's last
+        # versions (each stream's bitrate, about 10 s after it is up) before measuring.
         while titled_stations(f"{work}/state.json") < n:
             if time.monotonic() > deadline + 60:
-                sys.exit(f"streamd did not have every station up with a title in 90 s")
+                sys.exit("streamd did not have every station up with a title in 90 s")
             time.sleep(0.5)
         time.sleep(args.settle)
-        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, "
-              f"{f'a new title every {args.title_every:g} s' if args.title_every else 'the title never changing'}), {args.seconds:g} s measured, CPU per byte sent by the server "
-              f"(the server's CPU not counted)")
+        titles = f"a new title every {args.title_every:g} s" if args.title_every else "the title never changing"
+        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, {titles}), "
+              f"{args.seconds:g} s measured, CPU per byte sent by the server (the server's CPU not counted)")
         seq0 = sequence(f"{work}/state.json")
         sent0, cpu0 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
         time.sleep(args.seconds)
