@@ -54,11 +54,16 @@ tsan: test-deps
 BENCH_BUILD := .build-bench
 bench: deps
 	@command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
+	@command -v redis-server >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; }
+	@command -v curl >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl; }
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd-bench
 	$(BENCH_BUILD)/release/streamd-bench $(BENCH_POLLS)
 	Benchmarks/api_vs_nginx.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/poll_vs_c.py --streamd $(BENCH_BUILD)/release/streamd
+	Benchmarks/fanout_vs_redis.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000
+	Benchmarks/follow_vs_curl.py --streamd $(BENCH_BUILD)/release/streamd
+	Benchmarks/sigterm_stalled.py --streamd $(BENCH_BUILD)/release/streamd
 
 demo: build
 	$(BIN) demo

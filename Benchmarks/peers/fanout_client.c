@@ -1,0 +1,191 @@
+/* The subscribers of Benchmarks/fanout_vs_redis.py: N connections held on one epoll, for
+ * streamd's event stream or for Redis pub/sub, and the time at which one change reaches each.
+ *
+ *   cc -O2 -o fanout_client fanout_client.c
+ *   fanout_client sse   SOCKET N PID        N x GET /v1/events on streamd's Unix socket;
+ *                                           a change is triggered by SIGHUP to PID
+ *   fanout_client redis SOCKET N CHANNEL    N x SUBSCRIBE CHANNEL on redis-server's Unix
+ *                                           socket; a change is a PUBLISH on an own connection
+ *
+ * It drains the initial data (the SSE snapshot, the subscribe confirmations), prints
+ * "ready CONNECTED REFUSED", then reads commands on standard input, one a line:
+ *
+ *   go MARKER SIZE     t0 = CLOCK_MONOTONIC, then trigger the change (SIGHUP, or PUBLISH of
+ *                      MARKER padded with '.' to SIZE bytes); waits until every subscriber has
+ *                      received bytes containing MARKER (or 5 s), prints
+ *                      "round GOT CLOSED" and a line "times US US ..." (µs from t0 to each
+ *                      subscriber's first bytes holding MARKER), then "ready ..." again
+ *   quit
+ *
+ * The script that drives it rewrites streamd's configuration (a station's new name is the
+ * MARKER) before each "go". Heartbeat comments and other events hold no MARKER, so they are
+ * read and ignored. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TAIL 128   /* bytes kept from the previous read: a MARKER split across two reads */
+
+struct sub {
+    int fd, open, primed;   /* primed: got the snapshot / the subscribe confirmation */
+    long long got;          /* ns from t0 to the marker this round, -1 not yet */
+    size_t tail_len;
+    char tail[TAIL];
+};
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static int connect_unix(const char *path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    strncpy(a.sun_path, path, sizeof a.sun_path - 1);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); exit(1); }
+    return fd;
+}
+
+static void send_all(int fd, const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) { if (errno == EINTR) continue; perror("write"); exit(1); }
+        p += w; n -= w;
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "usage: fanout_client sse|redis SOCKET N PID|CHANNEL\n"); return 64; }
+    int redis = strcmp(argv[1], "redis") == 0, n = atoi(argv[3]);
+    const char *path = argv[2], *channel = argv[4];
+    pid_t daemon = redis ? 0 : atoi(argv[4]);
+    int ep = epoll_create1(0);
+    struct sub *subs = calloc(n, sizeof *subs);
+    static char buf[1 << 16], request[256];
+    int len = redis ? snprintf(request, sizeof request, "SUBSCRIBE %s\r\n", channel)
+                    : snprintf(request, sizeof request, "GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n");
+    const char *primer = redis ? "subscribe" : "event: snapshot";
+
+    /* Blocking connects (a full listen backlog makes connect wait, not fail), then non-blocking. */
+    for (int i = 0; i < n; i++) {
+        subs[i].fd = connect_unix(path);
+        subs[i].open = 1;
+        subs[i].got = -1;
+        send_all(subs[i].fd, request, len);
+        fcntl(subs[i].fd, F_SETFL, O_NONBLOCK);
+        struct epoll_event e = { .events = EPOLLIN, .data.u32 = i };
+        epoll_ctl(ep, EPOLL_CTL_ADD, subs[i].fd, &e);
+    }
+    struct epoll_event in = { .events = EPOLLIN, .data.u32 = (unsigned)-1 };   /* standard input */
+    epoll_ctl(ep, EPOLL_CTL_ADD, 0, &in);
+    int publisher = redis ? connect_unix(path) : -1;
+
+    char marker[128] = "";
+    size_t marker_len = 0;
+    long long t0 = 0, quiet_since = now_ns();
+    int refused = 0, closed = 0, primed = 0, round = 0, announced = 0, got = 0;
+    char line[256];
+    size_t line_len = 0;
+    struct epoll_event events[512];
+    for (;;) {
+        /* Between rounds: "ready" once every open subscriber is primed and nothing has come
+         * for 300 ms (the rest of the initial data, the trailing events of the last change). */
+        if (!round && !announced && primed + refused + closed >= n && now_ns() - quiet_since > 300000000LL) {
+            printf("ready %d %d\n", primed, refused);
+            fflush(stdout);
+            announced = 1;
+        }
+        /* A round ends when everyone open has the marker, or after 5 s. */
+        if (round && (got >= n - refused - closed || now_ns() - t0 > 5000000000LL)) {
+            printf("round %d %d\ntimes", got, closed);
+            for (int i = 0; i < n; i++)
+                if (subs[i].got >= 0) printf(" %.1f", subs[i].got / 1000.0);
+            printf("\n");
+            fflush(stdout);
+            if (redis) read(publisher, buf, sizeof buf);   /* PUBLISH's reply, the receivers count */
+            round = 0, announced = 0, quiet_since = now_ns();
+        }
+        int k = epoll_wait(ep, events, 512, 50);
+        for (int j = 0; j < k; j++) {
+            unsigned id = events[j].data.u32;
+            if (id == (unsigned)-1) {   /* a command */
+                ssize_t r = read(0, line + line_len, sizeof line - 1 - line_len);
+                if (r <= 0) return 0;
+                line_len += r;
+                line[line_len] = 0;
+                char *nl = strchr(line, '\n');
+                if (!nl) continue;
+                *nl = 0;
+                int size = 0;
+                if (strncmp(line, "quit", 4) == 0) return 0;
+                if (sscanf(line, "go %100s %d", marker, &size) < 1) { fprintf(stderr, "bad command %s\n", line); return 64; }
+                line_len = 0;
+                marker_len = strlen(marker);
+                got = 0;
+                for (int i = 0; i < n; i++) subs[i].got = -1, subs[i].tail_len = 0;
+                round = 1;
+                t0 = now_ns();
+                if (redis) {
+                    if (size < (int)marker_len) size = marker_len;
+                    char *payload = malloc(size + 1);
+                    memset(payload, '.', size);
+                    memcpy(payload, marker, marker_len);
+                    char *cmd = malloc(size + 256);
+                    int c = sprintf(cmd, "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n%s\r\n$%d\r\n", strlen(channel), channel, size);
+                    memcpy(cmd + c, payload, size);
+                    memcpy(cmd + c + size, "\r\n", 2);
+                    send_all(publisher, cmd, c + size + 2);
+                    free(cmd), free(payload);
+                } else {
+                    kill(daemon, SIGHUP);
+                }
+                continue;
+            }
+            struct sub *s = &subs[id];
+            for (;;) {
+                /* Keep the last TAIL bytes in front of the new ones, so a marker or primer
+                 * cut in two by the reads is still found. */
+                memcpy(buf, s->tail, s->tail_len);
+                ssize_t r = read(s->fd, buf + s->tail_len, sizeof buf - s->tail_len);
+                if (r < 0 && errno == EAGAIN) break;
+                if (r <= 0) {   /* closed by the server */
+                    epoll_ctl(ep, EPOLL_CTL_DEL, s->fd, NULL);
+                    close(s->fd);
+                    s->open = 0;
+                    closed++;
+                    if (s->primed) primed--;
+                    break;
+                }
+                long long t = now_ns();
+                quiet_since = t;
+                size_t total = s->tail_len + r;
+                if (!s->primed) {
+                    if (!redis && memmem(buf, total, "HTTP/1.1 503", 12)) {
+                        refused++;
+                        epoll_ctl(ep, EPOLL_CTL_DEL, s->fd, NULL);
+                        close(s->fd);
+                        s->open = 0;
+                        break;
+                    }
+                    if (memmem(buf, total, primer, strlen(primer))) s->primed = 1, primed++;
+                }
+                if (round && s->got < 0 && marker_len && memmem(buf, total, marker, marker_len)) {
+                    s->got = t - t0;
+                    got++;
+                }
+                s->tail_len = total < TAIL ? total : TAIL;
+                memcpy(s->tail, buf + total - s->tail_len, s->tail_len);
+            }
+        }
+    }
+}
