@@ -136,6 +136,41 @@ struct ReloadTests {
     @Test("POST /v1/reload with an invalid file: 422 reload-refused naming file and key path, the old configuration keeps running")
     func postInvalid() async throws { try await invalidReload(.post) }
 
+    @Test("a reload that only renames a station keeps it on the air: same connection, same since, no event shows it off the air")
+    func renameKeepsItOnAir() async throws {
+        try await withLoopback { server in
+            let first = try LoopbackStation(server: server, id: "first-fm", name: "First FM")
+            try await withDaemon(config: { LoopbackStation.config($0, [first]) }) { daemon in
+                try await daemon.waitForState("the station to settle") { $0.station(first.id)?.settled == true }
+                let before = try await daemon.state()
+                let connections = first.streamConnections
+                let events = try SSESubscriber(socket: daemon.socketPath)
+                defer { events.close() }
+                #expect(await events.wait { $0.contains { $0.event == "snapshot" } }, "no snapshot")
+                let renamed = LoopbackStation.config(daemon.sandbox, [first])
+                    .replacingOccurrences(of: "name = \"First FM\"", with: "name = \"First FM Renamed\"")
+                    .replacingOccurrences(of: "tagline = \"99.9 Loopback\"", with: "tagline = \"90.1 FM\"")
+                try daemon.sandbox.writeConfig(renamed)
+                daemon.hangup()
+                let after = try await daemon.waitForState("the new name") { $0.station(first.id)?["name"] as? String == "First FM Renamed" }
+                #expect(after.station(first.id)?["tagline"] as? String == "90.1 FM")
+                #expect(after.station(first.id)?["onAir"] as? Bool == true)
+                #expect(after.station(first.id)?.streamStatus == "up")
+                #expect(streamSince(after, first.id) == streamSince(before, first.id), "the stream was restarted")
+                #expect(first.streamConnections == connections, "the stream was reconnected")
+                // Every event since the reload shows it on the air, its stream up.
+                try await Task.sleep(for: .milliseconds(300))
+                for frame in events.events where frame.event != nil {
+                    let object = try frame.object()
+                    let stations = (object["stations"] as? [[String: Any]]) ?? [object]
+                    for station in stations where station["id"] as? String == first.id {
+                        #expect(station["onAir"] as? Bool == true, "event \(frame.id ?? 0) shows it off the air: \(frame.data ?? "")")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a reload that removes a station drops it from the API")
     func removeStation() async throws {
         try await withLoopback { server in
