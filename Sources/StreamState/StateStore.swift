@@ -187,8 +187,9 @@ public actor StateStore {
         return deadline
     }
 
-    /// Applies a new configuration: stations whose spec did not change keep their inputs
-    /// (and their watchers, which the supervisor keeps); others start afresh. `generations`
+    /// Applies a new configuration: stations that watch the same as before (only their name
+    /// or tagline may differ) keep their inputs (and their watchers, which the supervisor
+    /// keeps); others start afresh. `generations`
     /// names the new watchers of the stations that changed: from now on only they count.
     public func reconfigure(stations: [StationSpec], live: String?, generations: [String: WatcherGeneration] = [:]) {
         self.generations.merge(generations) { $1 }
@@ -197,7 +198,7 @@ public actor StateStore {
         var kept: [String: StationInputs] = [:]
         let old = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
         for spec in stations {
-            if old[spec.id] == spec, let existing = inputs[spec.id] {
+            if let previous = old[spec.id], previous.watchesSame(as: spec), let existing = inputs[spec.id] {
                 kept[spec.id] = existing
             } else {
                 kept[spec.id] = StationInputs(spec: spec)

@@ -148,3 +148,16 @@ extension SourceSpec: CustomReflectable {
         ], displayStyle: .struct)
     }
 }
+
+extension StationSpec {
+    /// Whether `other` watches exactly what this spec watches: the same id, zone, charset,
+    /// streams and sources, whatever its display fields (`name`, `tagline`). A reload that
+    /// changes only those keeps the station's watchers, its inputs and its streams' status:
+    /// renaming a station must not take it off the air, even for a moment.
+    public func watchesSame(as other: StationSpec) -> Bool {
+        var display = other
+        display.name = name
+        display.tagline = tagline
+        return display == self
+    }
+}

@@ -157,7 +157,9 @@ public final class Supervisor: Sendable {
     private func apply(_ stations: [StationSpec], live: String?, in group: inout DiscardingTaskGroup) async {
         let wanted = Dictionary(stations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let stopping = state.withLockedValue { state -> [StationRun] in
-            let gone = state.stations.values.filter { wanted[$0.spec.id] != $0.spec }
+            // A station whose display fields alone changed keeps its watchers (the store
+            // takes its new name and tagline).
+            let gone = state.stations.values.filter { run in wanted[run.spec.id].map { !$0.watchesSame(as: run.spec) } ?? true }
             for run in gone { state.stations[run.spec.id] = nil }
             return gone
         }
