@@ -160,6 +160,16 @@ final class APIConnectionHandler: ChannelInboundHandler {
 
     private func startStreaming(_ request: HTTPRequestHead, routed: RoutedRequest, lastEventID: UInt64?,
                                 context: ChannelHandlerContext) {
+        var subscription: EventSubscription?
+        if !routed.headOnly {
+            subscription = responder.hub.subscribe(lastEventID: lastEventID, bufferLimit: limits.sseBufferBytes,
+                                                   limit: limits.maxSubscribers)
+            guard subscription != nil else {
+                write(.error(.tooManySubscribers(limits.maxSubscribers)), for: request, label: routed.label, headOnly: false,
+                      keepAlive: false, context: context)
+                return
+            }
+        }
         responder.metrics.countRequest(route: routed.label, code: 200)
         let headers = NIOHTTP1.HTTPHeaders([("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
                                    ("X-Accel-Buffering", "no")])
@@ -177,7 +187,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
         }
         context.write(wrapOutboundOut(.body(.byteBuffer(SSEEncoding.retry(milliseconds: limits.sseRetry.apiMilliseconds)))),
                       promise: nil)
-        let subscription = responder.hub.subscribe(lastEventID: lastEventID, bufferLimit: limits.sseBufferBytes)
+        guard let subscription else { return }
         state = .streaming(subscription)
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: eventLoop)

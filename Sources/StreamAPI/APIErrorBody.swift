@@ -44,6 +44,10 @@ struct APIError: Error, Sendable {
     static func bodyTooLarge(_ limit: Int) -> APIError {
         APIError(.payloadTooLarge, "too-large", "the request body is over the \(limit)-byte limit")
     }
+    static func tooManySubscribers(_ limit: Int) -> APIError {
+        APIError(.serviceUnavailable, "unavailable", "too many event subscribers (limit \(limit)); try again shortly",
+                 headers: [("Retry-After", "2")])
+    }
     static func tooManyConnections(_ limit: Int) -> APIError {
         APIError(.serviceUnavailable, "unavailable", "too many connections (limit \(limit)); try again shortly",
                  headers: [("Retry-After", "1")])

@@ -10,6 +10,10 @@ public struct APILimits: Sendable, Equatable {
     /// Most connections open at once, over every listener; one more is answered 503 and
     /// closed. Default 1024 (`[daemon] max_connections`).
     public var maxConnections: Int
+    /// Most event-stream subscribers at once (`GET /v1/events`); one more is answered 503
+    /// and closed, while plain requests are still served up to ``maxConnections``. Default
+    /// 1000 (`[daemon] max_subscribers`).
+    public var maxSubscribers: Int
     /// How long a connection may sit without sending a request before it is closed. Event
     /// streams are exempt. Default 60 s.
     public var idleTimeout: Duration
@@ -23,11 +27,12 @@ public struct APILimits: Sendable, Equatable {
 
     /// Creates limits; every argument has the default described on its property.
     public init(maxHeadBytes: Int = 16 << 10, maxBodyBytes: Int = 64 << 10, maxConnections: Int = 1024,
-                idleTimeout: Duration = .seconds(60), sseBufferBytes: Int = 256 << 10,
+                maxSubscribers: Int = 1000, idleTimeout: Duration = .seconds(60), sseBufferBytes: Int = 256 << 10,
                 heartbeatInterval: Duration = .seconds(15), sseRetry: Duration = .seconds(2)) {
         self.maxHeadBytes = maxHeadBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections
+        self.maxSubscribers = maxSubscribers
         self.idleTimeout = idleTimeout
         self.sseBufferBytes = sseBufferBytes
         self.heartbeatInterval = heartbeatInterval

@@ -75,7 +75,14 @@ public final class EventHub: Sendable {
     /// the current document (or of the first one published, when there is none yet). More than
     /// `bufferLimit` bytes waiting untaken drops the subscriber.
     public func subscribe(lastEventID: UInt64?, bufferLimit: Int) -> EventSubscription {
+        subscribe(lastEventID: lastEventID, bufferLimit: bufferLimit, limit: .max)!
+    }
+
+    /// Subscribes as ``subscribe(lastEventID:bufferLimit:)`` does, unless `limit` subscribers
+    /// are already there: then nil (checked and counted under one lock, so never more).
+    public func subscribe(lastEventID: UInt64?, bufferLimit: Int, limit: Int) -> EventSubscription? {
         state.withLockedValue { s in
+            guard s.subscribers.count < limit else { return nil }
             let id = s.nextID
             s.nextID += 1
             var initial: [ByteBuffer] = []

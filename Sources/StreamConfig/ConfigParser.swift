@@ -98,6 +98,7 @@ struct ConfigParser {
             if stateFile.isEmpty { table.report("state_file", "must not be empty") } else { daemon.stateFile = stateFile }
         }
         daemon.maxConnections = table.integer("max_connections", default: 1024, range: 1...1_000_000)
+        daemon.maxSubscribers = table.integer("max_subscribers", default: 1000, range: 1...1_000_000)
         daemon.stateWriteInterval = table.duration("state_write_interval", default: .seconds(1), minimum: .zero)
         if let pretty = table.bool("state_pretty") { daemon.statePretty = pretty }
         if let live = table.string("live"), !ids.isEmpty {
@@ -125,7 +126,7 @@ struct ConfigParser {
             }
         }
         table.rejectUnknownKeys(known: ["socket", "socket_mode", "state_file", "state_write_interval", "state_pretty", "max_connections",
-                                        "live", "log_level", "listen", "user_agent_suffix"])
+                                        "max_subscribers", "live", "log_level", "listen", "user_agent_suffix"])
         return daemon
     }
 

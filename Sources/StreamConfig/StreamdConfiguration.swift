@@ -42,6 +42,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `max_connections`: the most socket API connections open at once, event streams
     /// included, over every listener (default 1024); one more is answered 503 and closed.
     public var maxConnections = 1024
+    /// `max_subscribers`: the most event-stream subscribers at once (default 1000); one more
+    /// is answered 503 and closed, leaving room for plain requests under `max_connections`.
+    public var maxSubscribers = 1000
     /// `live`: the id of the station "Play Live Radio" plays (default: the first station).
     public var live: String
     /// `log_level`: the lowest level logged (default `info`).

@@ -124,7 +124,8 @@ public final class StreamdDaemon: StateAPIBackend {
                                    supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
                                    socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
         do {
-            let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections)
+            let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections,
+                                                       maxSubscribers: configuration.daemon.maxSubscribers)
             OpenFileLimit.raise(for: limits.maxConnections, stations: stations, logger: logger)
             let server = try await APIServer.start(listeners: listeners, backend: daemon, hub: hub, limits: limits,
                                                    logger: logger, metrics: metrics)
@@ -214,8 +215,9 @@ public final class StreamdDaemon: StateAPIBackend {
         if next.daemon.socket != old.daemon.socket || next.daemon.stateFile != old.daemon.stateFile
             || next.daemon.listen != old.daemon.listen || next.daemon.socketMode != old.daemon.socketMode
             || next.daemon.stateWriteInterval != old.daemon.stateWriteInterval || next.daemon.statePretty != old.daemon.statePretty
-            || next.daemon.maxConnections != old.daemon.maxConnections {
-            logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty, max_connections and listen changes take effect at the next restart")
+            || next.daemon.maxConnections != old.daemon.maxConnections
+            || next.daemon.maxSubscribers != old.daemon.maxSubscribers {
+            logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty, max_connections, max_subscribers and listen changes take effect at the next restart")
         }
         configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)

@@ -90,6 +90,33 @@ struct APILimitsTests {
         }
     }
 
+    @Test("over the subscriber limit: 503 with an error body and closed; plain requests still served; a freed place is taken again")
+    func subscriberLimit() async throws {
+        try await withAPIServer(limits: APILimits(maxConnections: 16, maxSubscribers: 2)) { api in
+            let first = try UnixSocket(path: api.socketPath)
+            let second = try UnixSocket(path: api.socketPath)
+            await first.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
+            await second.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
+            #expect(await apiWaitUntil { api.hub.subscriberCount == 2 })
+            let third = try UnixSocket(path: api.socketPath)
+            await third.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
+            let (text, closed) = await third.readAll()
+            #expect(text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(text.prefix(200))")
+            #expect(text.contains("too many event subscribers (limit 2)"))
+            #expect(text.lowercased().contains("retry-after: 2"))
+            #expect(closed)
+            #expect(api.hub.subscriberCount == 2)
+            let plain = try await api.request("/v1/now")
+            #expect(plain.status == 200)
+            first.closeNow()
+            #expect(await apiWaitUntil { api.hub.subscriberCount == 1 })
+            let fourth = try UnixSocket(path: api.socketPath)
+            await fourth.send("GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n")
+            #expect(await apiWaitUntil { api.hub.subscriberCount == 2 }, "the freed place was not taken")
+            _ = (second, fourth)
+        }
+    }
+
     @Test("an idle connection is closed after the idle timeout; an event stream is not")
     func idleTimeout() async throws {
         // 1 s: on a loaded machine the server may take a few hundred ms to read the event

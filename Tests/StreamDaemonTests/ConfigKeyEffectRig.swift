@@ -32,6 +32,7 @@ final class KeyRig: Sendable {
     static let stateName = "keys-state.json"
     static let stateWriteSeconds = 2
     static let maxConnections = 48
+    static let maxSubscribers = 3
     static let userAgentSuffix = "(+mailto:keys@example.org)"
     static let inlineToken = "tok-inline-4f1d9a"
     static let fileToken = "tok-file-8c27e3"
@@ -132,6 +133,7 @@ final class KeyRig: Sendable {
             state_write_interval = "\(stateWriteSeconds)s"
             state_pretty = true
             max_connections = \(maxConnections)
+            max_subscribers = \(maxSubscribers)
             live = "utf-fm"
             log_level = "debug"
             listen = "127.0.0.1:\(listenPort)"

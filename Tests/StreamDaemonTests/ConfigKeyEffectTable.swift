@@ -65,6 +65,19 @@ enum KeyEffects {
             if admitted < KeyRig.maxConnections - 4 { return "only \(admitted) admitted (limit \(KeyRig.maxConnections))" }
             return nil
         },
+        KeyEffect("daemon.max_subscribers", "event subscribers beyond the limit are answered 503; a plain request is still served") { rig in
+            var subscribers: [SSESubscriber] = []
+            defer { for subscriber in subscribers { subscriber.close() } }
+            for _ in 0..<KeyRig.maxSubscribers { subscribers.append(try SSESubscriber(socket: rig.daemon.socketPath)) }
+            for subscriber in subscribers where !(await subscriber.wait(until: { $0.contains { $0.event == "snapshot" } })) {
+                return "a subscriber within the limit got no snapshot (status \(subscriber.status ?? 0))"
+            }
+            let refused = try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/v1/events")
+            if refused.status != 503 { return "subscriber \(KeyRig.maxSubscribers + 1) was answered \(refused.status), not 503" }
+            if !refused.text.contains("too many event subscribers") { return "503 without the reason: \(refused.text.prefix(200))" }
+            let plain = try await SocketHTTP.request(rig.daemon.socketPath, "GET", "/v1/now")
+            return plain.status == 200 ? nil : "a plain request got \(plain.status) while subscribers were full"
+        },
         KeyEffect("daemon.state_pretty", "the state file is indented JSON (compact by default)") { rig in
             let text = (try? String(contentsOfFile: rig.path(KeyRig.stateName), encoding: .utf8)) ?? ""
             return text.contains("\n  \"") ? nil : "not indented: \(text.prefix(120))"
