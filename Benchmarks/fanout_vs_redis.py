@@ -2,7 +2,7 @@
 """One change to N subscribers, streamd's event stream against Redis pub/sub, in one run.
 
 streamd runs two stations (each a `probe` stream of a local MPEG file, checked hourly, so
-nothing else changes) with `max_connections` above N; redis-server runs on a Unix socket of
+nothing else changes) with `max_connections` and `max_subscribers` above N; redis-server runs on a Unix socket of
 its own (`--save "" --appendonly no`). Benchmarks/peers/fanout_client.c (built here with cc)
 holds N connections on one epoll for each: N x `GET /v1/events` on streamd's socket, N x
 `SUBSCRIBE` on Redis's. Once every subscriber has its initial data, the client sets t0 and
@@ -50,7 +50,7 @@ def wait_for_socket(path, proc, what):
 def write_config(work, n, name):
     """streamd's configuration, station s0 named `name`; replaced atomically."""
     lines = ["[daemon]", f'socket = "{work}/streamd.sock"', f'state_file = "{work}/state.json"',
-             'log_level = "error"', f"max_connections = {n + 100}", ""]
+             'log_level = "error"', f"max_connections = {n + 100}", f"max_subscribers = {n + 100}", ""]
     for i, station_name in enumerate([name, "Other"]):
         lines += ["[[station]]", f'id = "s{i}"', f'name = "{station_name}"', "",
                   "  [[station.stream]]", '  id = "main"', f'  url = "file://{work}/live.mp3"',

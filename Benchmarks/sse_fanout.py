@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Many event-stream subscribers on one daemon: do they all get the snapshot and the changes?
 
-Opens N connections to GET /v1/events on SOCKET (the daemon needs `[daemon] max_connections`
+Opens N connections to GET /v1/events on SOCKET (the daemon needs `[daemon] max_connections` and `max_subscribers`
 above N, and an open-file limit to match), reads for SECONDS, and prints how many got the
 snapshot, how many got at least one station event, how many were refused (503), and the
 daemon's RSS and open descriptors when its PID is given.
