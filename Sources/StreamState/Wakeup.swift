@@ -51,6 +51,9 @@ public final class Wakeup: Sendable {
         }
     }
 
+    /// Whether a wait is under way (for tests).
+    var isWaiting: Bool { state.withLockedValue { $0.waiter != nil } }
+
     /// Now + `duration` (a century or more: never).
     static func deadline(after duration: Duration) -> DispatchTime {
         let (seconds, attoseconds) = duration.components

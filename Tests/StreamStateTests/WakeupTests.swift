@@ -15,10 +15,10 @@ struct WakeupTests {
     }
 
     @Test("a fire ends a long wait at once; a fire with nobody waiting ends the next wait")
-    func fired() async {
+    func fired() async throws {
         let wakeup = Wakeup()
         let waiting = Task { await wakeup.wait(for: .seconds(3600)) }
-        try? await Task.sleep(for: .milliseconds(100))
+        try await eventuallyWaiting(wakeup)
         wakeup.fire()
         await waiting.value
         wakeup.fire()
@@ -40,15 +40,24 @@ struct WakeupTests {
     }
 
     @Test("the timer of a wait that a fire ended does not end the next wait early")
-    func staleTimer() async {
+    func staleTimer() async throws {
         let wakeup = Wakeup()
-        let first = Task { await wakeup.wait(for: .milliseconds(150)) }
-        try? await Task.sleep(for: .milliseconds(20))
-        wakeup.fire()
+        let first = Task { await wakeup.wait(for: .seconds(2)) }
+        try await eventuallyWaiting(wakeup)
+        wakeup.fire()  // ends the first wait; its 2 s timer stays due, to come during the next
         await first.value
         let started = ContinuousClock.now
-        await wakeup.wait(for: .milliseconds(400))
-        #expect(ContinuousClock.now - started >= .milliseconds(400), "ended by the first wait's timer")
+        await wakeup.wait(for: .seconds(4))
+        #expect(ContinuousClock.now - started >= .seconds(4), "ended by the first wait's timer")
+    }
+
+    /// Returns once `wakeup` has a waiter (the machine may be slow to start the task).
+    func eventuallyWaiting(_ wakeup: Wakeup) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !wakeup.isWaiting {
+            try #require(ContinuousClock.now < deadline, "the wait never started")
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     @Test("deadlines: zero and negative are now, a century or more is never")
