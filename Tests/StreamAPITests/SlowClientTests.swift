@@ -1,0 +1,83 @@
+import Foundation
+import StreamTestSupport
+import Testing
+@testable import StreamAPI
+
+/// Slowloris: clients that send a request one byte a second. Each byte comes well inside the
+/// idle timeout, so only a limit on the whole request's time closes them; meanwhile every
+/// other client is answered at once.
+@Suite("Socket API: slow clients (slowloris)", .timeLimit(.minutes(2)))
+struct SlowClientTests {
+    /// Idle timeout 2 s: a byte a second never trips it.
+    static let limits = APILimits(idleTimeout: .seconds(2))
+
+    /// Trickles `text` on a fresh connection, one byte a second, on a thread of its own.
+    static func trickle(_ socket: String, _ text: String) async throws -> TrickleOutcome {
+        try await onOwnThread("test.slowloris") {
+            let connection = try UnixSocket(path: socket)
+            defer { connection.closeNow() }
+            return connection.trickle(Array(text.utf8), every: .seconds(1))
+        }
+    }
+
+    /// Plain requests one after the other while `slow` runs: each status and how long it took.
+    static func servedMeanwhile(_ api: APIFixture, during slow: () async throws -> [TrickleOutcome])
+        async throws -> (outcomes: [TrickleOutcome], answers: [(status: Int, took: Duration)])
+    {
+        let answers = Locked<[(status: Int, took: Duration)]>([])
+        let done = Locked(false)
+        let socket = api.socketPath
+        let plain = Task {
+            while !done.value {
+                let started = ContinuousClock.now
+                let status = (try? await SocketHTTP.request(socket, "GET", "/v1/now", timeout: 5).status) ?? 0
+                answers.withLock { $0.append((status, ContinuousClock.now - started)) }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        let outcomes = try await slow()
+        done.withLock { $0 = true }
+        await plain.value
+        return (outcomes, answers.value)
+    }
+
+    @Test("a request head sent one byte a second is closed by the request time limit; others are served meanwhile")
+    func slowHead() async throws {
+        try await withAPIServer(limits: Self.limits) { api in
+            // 40 bytes of head, never ended: 40 s at a byte a second unless the server closes.
+            let head = "GET /v1/state HTTP/1.1\r\nHost: streamd\r\nX-Slow: " + String(repeating: "a", count: 20)
+            let (outcomes, answers) = try await Self.servedMeanwhile(api) {
+                try await withThrowingTaskGroup(of: TrickleOutcome.self) { group in
+                    for _ in 0..<5 { group.addTask { try await Self.trickle(api.socketPath, head) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            for outcome in outcomes {
+                let closed = try #require(outcome.closedAfter, "a slowloris head was never closed (\(outcome.sent) bytes sent)")
+                #expect(closed < .seconds(10), "closed only after \(closed)")
+            }
+            #expect(!answers.isEmpty)
+            #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.map(\.status))")
+            let slowest = answers.map(\.took).max() ?? .zero
+            #expect(slowest < .seconds(2), "a plain request took \(slowest) while the slow clients trickled")
+            #expect(try await api.request("/v1/now").status == 200)
+        }
+    }
+
+    @Test("a request body sent one byte a second is closed by the same limit, and never reaches the backend")
+    func slowBody() async throws {
+        try await withAPIServer(limits: Self.limits) { api in
+            let request = "POST /v1/reload HTTP/1.1\r\nHost: streamd\r\nContent-Length: 40\r\n\r\n"
+            let outcome = try await onOwnThread("test.slowloris") { () -> TrickleOutcome in
+                let connection = try UnixSocket(path: api.socketPath)
+                defer { connection.closeNow() }
+                _ = connection.sendAll(Array(request.utf8))
+                return connection.trickle(Array(String(repeating: "b", count: 40).utf8), every: .seconds(1))
+            }
+            let closed = try #require(outcome.closedAfter, "a slowloris body was never closed (\(outcome.sent) bytes sent)")
+            #expect(closed < .seconds(10), "closed only after \(closed)")
+            #expect(await api.backend.reloads == 0)
+            #expect(try await api.request("/v1/now").status == 200)
+        }
+    }
+}
