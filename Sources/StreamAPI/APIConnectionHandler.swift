@@ -72,6 +72,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
             state = .receiving(head, bodyBytes: total)
         case .end:
             shared.awaitingHead = true
+            shared.requestArrived()
             guard case .receiving(let head, _) = state else { return }
             dispatch(head, context: context)
         }
@@ -97,6 +98,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
             routed = request
         }
         state = .responding
+        shared.answering = true
         if let response = responder.respondNow(to: routed.endpoint) {
             // A read route with a snapshot at hand: answered on the event loop, no task. The
             // write goes to the loop's queue, not inline: writing `.end` makes the pipelining
@@ -144,6 +146,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
         // Settle the state first: writing `.end` lets the pipelining handler deliver the next
         // request at once, re-entering channelRead.
         shared.responseInProgress = false
+        shared.answering = false
         let reusable: Bool = switch state {
         case .responding, .receiving: keepAlive
         case .idle, .streaming, .closing: false
@@ -167,6 +170,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
                       promise: nil)
         if routed.headOnly {
             shared.responseInProgress = false
+            shared.answering = false
             state = request.isKeepAlive ? .idle : .closing
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !request.isKeepAlive {

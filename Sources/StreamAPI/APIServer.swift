@@ -179,6 +179,7 @@ public final class APIServer: Sendable {
         decoderLimits.maxHeaderFieldSize = limits.maxHeadBytes
         decoderLimits.maxHeaderListSize = limits.maxHeadBytes
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(max(1, limits.idleTimeout.apiMilliseconds))))
+        try sync.addHandler(RequestTimeGuard(limit: limits.requestTimeout, shared: shared, metrics: responder.metrics))
         try sync.addHandler(HeadSizeGuard(limit: limits.maxHeadBytes, shared: shared, metrics: responder.metrics))
         try sync.configureHTTPServerPipeline(withErrorHandling: false, withEncoderConfiguration: .init(),
                                              withDecoderLimitConfiguration: decoderLimits)

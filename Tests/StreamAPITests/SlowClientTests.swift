@@ -8,8 +8,8 @@ import Testing
 /// other client is answered at once.
 @Suite("Socket API: slow clients (slowloris)", .timeLimit(.minutes(2)))
 struct SlowClientTests {
-    /// Idle timeout 2 s: a byte a second never trips it.
-    static let limits = APILimits(idleTimeout: .seconds(2))
+    /// Idle timeout 2 s: a byte a second never trips it. The request time limit, 3 s, does.
+    static let limits = APILimits(idleTimeout: .seconds(2), requestTimeout: .seconds(3))
 
     /// Trickles `text` on a fresh connection, one byte a second, on a thread of its own.
     static func trickle(_ socket: String, _ text: String) async throws -> TrickleOutcome {
@@ -55,6 +55,8 @@ struct SlowClientTests {
             for outcome in outcomes {
                 let closed = try #require(outcome.closedAfter, "a slowloris head was never closed (\(outcome.sent) bytes sent)")
                 #expect(closed < .seconds(10), "closed only after \(closed)")
+                #expect(outcome.text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(outcome.text.prefix(200))")
+                #expect(outcome.text.contains(#""code":"request-timeout""#), "\(outcome.text)")
             }
             #expect(!answers.isEmpty)
             #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.map(\.status))")
@@ -76,8 +78,32 @@ struct SlowClientTests {
             }
             let closed = try #require(outcome.closedAfter, "a slowloris body was never closed (\(outcome.sent) bytes sent)")
             #expect(closed < .seconds(10), "closed only after \(closed)")
+            #expect(outcome.text.hasPrefix("HTTP/1.1 408 "), "\(outcome.text.prefix(200))")
             #expect(await api.backend.reloads == 0)
             #expect(try await api.request("/v1/now").status == 200)
+        }
+    }
+
+    @Test("a keep-alive client that waits between requests longer than the request time limit is not cut off")
+    func pauseBetweenRequests() async throws {
+        try await withAPIServer(limits: APILimits(idleTimeout: .seconds(60), requestTimeout: .seconds(1))) { api in
+            let texts = try await onOwnThread("test.keepalive") { () -> [String] in
+                let connection = try UnixSocket(path: api.socketPath)
+                defer { connection.closeNow() }
+                var texts: [String] = []
+                for _ in 0..<2 {
+                    _ = connection.sendAll(Array("GET /v1/now HTTP/1.1\r\nHost: streamd\r\n\r\n".utf8))
+                    var bytes: [UInt8] = []
+                    while SocketHTTP.parse(bytes) == nil, let chunk = connection.readSome(timeout: 5), !chunk.isEmpty {
+                        bytes += chunk
+                    }
+                    texts.append(String(decoding: bytes, as: UTF8.self))
+                    Thread.sleep(forTimeInterval: 2.5)  // idle, well past the 1 s request limit
+                }
+                return texts
+            }
+            #expect(texts.count == 2)
+            #expect(texts.allSatisfy { $0.hasPrefix("HTTP/1.1 200 OK\r\n") }, "\(texts.map { $0.prefix(100) })")
         }
     }
 }
