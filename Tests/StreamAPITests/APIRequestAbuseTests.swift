@@ -25,7 +25,7 @@ struct APIRequestAbuseTests {
     /// The server still answers a plain request, at once.
     static func expectServing(_ api: APIFixture, _ context: String) async {
         do {
-            let answer = try await SocketHTTP.request(api.socketPath, "GET", "/v1/now", timeout: 5)
+            let answer = try await SocketHTTP.request(api.socketPath, "GET", "/v1/now", timeout: 10)
             #expect(answer.status == 200, "\(context): then /v1/now answered \(answer)")
         } catch {
             Issue.record("\(context): then /v1/now was not answered: \(error)")
@@ -201,7 +201,7 @@ struct APIRequestAbuseTests {
         ]
         try await withAPIServer { api in
             for (line, headers) in cases {
-                let exchange = try await SocketHTTP.exchange(api.socketPath, requestLine: line, headers: headers, timeout: 2)
+                let exchange = try await SocketHTTP.exchange(api.socketPath, requestLine: line, headers: headers, timeout: 5)
                 let context = "\(line) \(headers.first?.prefix(40) ?? "")"
                 if let answer = exchange.answer {
                     #expect(answer.status < 500, "\(context): \(exchange)")
@@ -222,7 +222,7 @@ struct APIRequestAbuseTests {
             for (first, status) in [("CONNECT /v1/state HTTP/1.1\r\nHost: streamd", "405"),
                                     ("GET /v1/state HTTP/1.1\r\nHost: streamd\r\nConnection: Upgrade\r\nUpgrade: websocket", "200")] {
                 let tunnel = try await SocketHTTP.exchange(
-                    api.socketPath, Array("\(first)\r\n\r\nGET /v1/now HTTP/1.1\r\nHost: streamd\r\n\r\n".utf8), timeout: 3)
+                    api.socketPath, Array("\(first)\r\n\r\nGET /v1/now HTTP/1.1\r\nHost: streamd\r\n\r\n".utf8), timeout: 5)
                 let context = first.prefix(while: { $0 != "\r" })
                 #expect(tunnel.text.hasPrefix("HTTP/1.1 \(status) "), "\(context): \(tunnel)")
                 #expect(tunnel.text.components(separatedBy: "HTTP/1.1 ").count == 2, "\(context): one answer only: \(tunnel)")

@@ -8,8 +8,9 @@ import Testing
 /// other client is answered at once.
 @Suite("Socket API: slow clients (slowloris)", .timeLimit(.minutes(2)))
 struct SlowClientTests {
-    /// Idle timeout 2 s: a byte a second never trips it. The request time limit, 3 s, does.
-    static let limits = APILimits(idleTimeout: .seconds(2), requestTimeout: .seconds(3))
+    /// Idle timeout 5 s: a byte a second never trips it, even when a loaded machine delays the
+    /// client's bytes. The request time limit, 3 s, does.
+    static let limits = APILimits(idleTimeout: .seconds(5), requestTimeout: .seconds(3))
 
     /// Trickles `text` on a fresh connection, one byte a second, on a thread of its own.
     static func trickle(_ socket: String, _ text: String) async throws -> TrickleOutcome {
@@ -20,48 +21,29 @@ struct SlowClientTests {
         }
     }
 
-    /// Plain requests one after the other while `slow` runs: each status and how long it took.
-    static func servedMeanwhile(_ api: APIFixture, during slow: () async throws -> [TrickleOutcome])
-        async throws -> (outcomes: [TrickleOutcome], answers: [(status: Int, took: Duration)])
-    {
-        let answers = Locked<[(status: Int, took: Duration)]>([])
-        let done = Locked(false)
-        let socket = api.socketPath
-        let plain = Task {
-            while !done.value {
-                let started = ContinuousClock.now
-                let status = (try? await SocketHTTP.request(socket, "GET", "/v1/now", timeout: 5).status) ?? 0
-                answers.withLock { $0.append((status, ContinuousClock.now - started)) }
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        let outcomes = try await slow()
-        done.withLock { $0 = true }
-        await plain.value
-        return (outcomes, answers.value)
-    }
-
     @Test("a request head sent one byte a second is closed by the request time limit; others are served meanwhile")
     func slowHead() async throws {
         try await withAPIServer(limits: Self.limits) { api in
             // 40 bytes of head, never ended: 40 s at a byte a second unless the server closes.
             let head = "GET /v1/state HTTP/1.1\r\nHost: streamd\r\nX-Slow: " + String(repeating: "a", count: 20)
-            let (outcomes, answers) = try await Self.servedMeanwhile(api) {
-                try await withThrowingTaskGroup(of: TrickleOutcome.self) { group in
-                    for _ in 0..<5 { group.addTask { try await Self.trickle(api.socketPath, head) } }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
+            let probe = RequestProbe(socket: api.socketPath, interval: .milliseconds(200))
+            let outcomes = try await withThrowingTaskGroup(of: TrickleOutcome.self) { group in
+                for _ in 0..<5 { group.addTask { try await Self.trickle(api.socketPath, head) } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
+            let answers = await probe.stop()
             for outcome in outcomes {
                 let closed = try #require(outcome.closedAfter, "a slowloris head was never closed (\(outcome.sent) bytes sent)")
                 #expect(closed < .seconds(10), "closed only after \(closed)")
                 #expect(outcome.text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(outcome.text.prefix(200))")
                 #expect(outcome.text.contains(#""code":"request-timeout""#), "\(outcome.text)")
             }
-            #expect(!answers.isEmpty)
+            try #require(!answers.isEmpty)
             #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.map(\.status))")
-            let slowest = answers.map(\.took).max() ?? .zero
-            #expect(slowest < .seconds(2), "a plain request took \(slowest) while the slow clients trickled")
+            // Served in turn, not held back: a few ms here; the bounds leave room for a 2-core
+            // machine running other builds.
+            #expect(answers.medianTook < .seconds(1), "plain requests while the slow clients trickled: median \(answers.medianTook), slowest \(answers.slowestTook)")
+            #expect(answers.slowestTook < .seconds(5), "a plain request took \(answers.slowestTook) while the slow clients trickled")
             #expect(try await api.request("/v1/now").status == 200)
         }
     }

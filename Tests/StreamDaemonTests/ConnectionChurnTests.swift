@@ -81,41 +81,24 @@ struct ConnectionChurnTests {
                 let baselineRSS = try #require(ProcessFigures.residentBytes(pid))
 
                 // While the churn runs, a plain request is answered at once, every 250 ms.
-                let done = Locked(false)
-                let took = Locked<[Duration]>([])
-                let unanswered = Locked<[String]>([])
-                let socket = daemon.socketPath
-                let watcher = Task {
-                    while !done.value {
-                        let started = ContinuousClock.now
-                        do {
-                            let answer = try await SocketHTTP.request(socket, "GET", "/v1/now", timeout: 5)
-                            if answer.status != 200 { unanswered.withLock { $0.append("HTTP \(answer.status): \(answer.text.prefix(200))") } }
-                        } catch {
-                            unanswered.withLock { $0.append("\(error)") }
-                        }
-                        took.withLock { $0.append(ContinuousClock.now - started) }
-                        try? await Task.sleep(for: .milliseconds(250))
-                    }
-                }
+                let probe = RequestProbe(socket: daemon.socketPath)
                 let started = ContinuousClock.now
                 let failedFirst = try await Self.churn(daemon.socketPath, count: 5000)
                 let rssAfterFirst = try #require(ProcessFigures.residentBytes(pid))
                 let failedSecond = try await Self.churn(daemon.socketPath, count: 5000)
                 let churnTook = ContinuousClock.now - started
-                done.withLock { $0 = true }
-                await watcher.value
+                let samples = await probe.stop()
+                let unanswered = samples.filter { $0.status != 200 }.map(\.status)
                 let rssAfterSecond = try #require(ProcessFigures.residentBytes(pid))
 
                 #expect(failedFirst + failedSecond == 0, "connections refused: \(failedFirst + failedSecond) of 10,000")
-                #expect(unanswered.value.isEmpty, "plain requests not answered 200 during the churn: \(unanswered.value)")
+                #expect(unanswered.isEmpty, "plain requests not answered 200 during the churn: \(unanswered)")
                 // The plain client's connect waits in the same accept queue as the churn's four
                 // threads, which keep it full: it is served in its turn, not starved. On a loaded
                 // 2-core machine with the debug build that is a second or two at worst.
-                let times = took.value.sorted()
-                let median = times.isEmpty ? .zero : times[times.count / 2]
-                let slowest = times.last ?? .zero
-                #expect(times.count >= 5, "only \(times.count) plain requests during the churn")
+                let median = samples.medianTook
+                let slowest = samples.slowestTook
+                #expect(samples.count >= 5, "only \(samples.count) plain requests during the churn")
                 #expect(median < .seconds(1), "plain requests during the churn: median \(median), slowest \(slowest)")
                 #expect(slowest < .seconds(5), "a plain request took \(slowest) during the churn")
                 #expect(daemon.isRunning, "the daemon exited: \(daemon.stderr.suffix(2000))")
@@ -143,7 +126,7 @@ struct ConnectionChurnTests {
                 #expect(secondGrowth < 8 * mib,
                         "RSS grew \(secondGrowth / 1024) KiB over the second 5,000 connections (after the first: \(rssAfterFirst / 1024) KiB)")
                 #expect(totalGrowth < 48 * mib, "RSS grew \(totalGrowth / 1024) KiB over 10,000 connections (baseline \(baselineRSS / 1024) KiB)")
-                print("churn: 10,000 connections in \(churnTook); descriptors \(baselineFDs) before; RSS KiB baseline \(baselineRSS / 1024), after 5,000 \(rssAfterFirst / 1024), after 10,000 \(rssAfterSecond / 1024); plain requests: \(times.count), median \(median), slowest \(slowest)")
+                print("churn: 10,000 connections in \(churnTook); descriptors \(baselineFDs) before; RSS KiB baseline \(baselineRSS / 1024), after 5,000 \(rssAfterFirst / 1024), after 10,000 \(rssAfterSecond / 1024); plain requests: \(samples.count), median \(median), slowest \(slowest)")
 
                 let answer = try await SocketHTTP.request(daemon.socketPath, "GET", "/v1/now", timeout: 5)
                 #expect(answer.status == 200, "after the churn: \(answer)")

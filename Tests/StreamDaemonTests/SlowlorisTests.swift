@@ -22,17 +22,14 @@ struct SlowlorisTests {
                         return connection.trickle(Array(head.utf8), every: .seconds(1))
                     }
                 }
-                var statuses: [Int] = []
-                var slowest = Duration.zero
-                for _ in 0..<8 {
-                    try await Task.sleep(for: .seconds(2))
-                    let started = ContinuousClock.now
-                    statuses.append((try? await SocketHTTP.request(socket, "GET", "/v1/now", timeout: 5).status) ?? 0)
-                    slowest = max(slowest, ContinuousClock.now - started)
-                }
+                let probe = RequestProbe(socket: socket, interval: .seconds(1))
                 let outcome = try await slow.value
+                let answers = await probe.stop()
+                let statuses = answers.map(\.status)
+                let slowest = answers.slowestTook
                 #expect(statuses.allSatisfy { $0 == 200 }, "plain requests during the slowloris: \(statuses)")
-                #expect(slowest < .seconds(2), "a plain request took \(slowest) during the slowloris")
+                // Answered at once (tens of ms); the bound leaves room for a loaded 2-core machine.
+                #expect(slowest < .seconds(5), "a plain request took \(slowest) during the slowloris")
                 let closed = try #require(outcome.closedAfter, "the slowloris was never closed (\(outcome.sent) bytes sent)")
                 #expect(closed > .seconds(18) && closed < .seconds(30), "closed after \(closed); the limit is 20 s")
                 #expect(outcome.text.hasPrefix("HTTP/1.1 408 "), "\(outcome.text.prefix(300))")
