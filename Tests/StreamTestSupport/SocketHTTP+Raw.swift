@@ -13,6 +13,7 @@ public struct RawExchange: Sendable, CustomStringConvertible {
     /// The bytes as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Whether it closed, and the start of the answer, for failure messages.
     public var description: String { "closed: \(closed), \(text.prefix(400))" }
 }
 
