@@ -72,6 +72,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
             state = .receiving(head, bodyBytes: total)
         case .end:
             shared.awaitingHead = true
+            shared.requestArrived()
             guard case .receiving(let head, _) = state else { return }
             dispatch(head, context: context)
         }
@@ -90,13 +91,14 @@ final class APIConnectionHandler: ChannelInboundHandler {
         switch APIRouter.route(method: head.method.rawValue, uri: head.uri, headers: headers, access: access) {
         case .failure(let error):
             let label = error.status == .notFound ? "other" : head.uri.apiRouteLabel
-            write(.error(error), for: head, label: label, headOnly: head.method == .HEAD, keepAlive: head.isKeepAlive,
+            write(.error(error), for: head, label: label, headOnly: head.method == .HEAD, keepAlive: head.apiKeepAlive,
                   context: context)
             return
         case .success(let request):
             routed = request
         }
         state = .responding
+        shared.answering = true
         if let response = responder.respondNow(to: routed.endpoint) {
             // A read route with a snapshot at hand: answered on the event loop, no task. The
             // write goes to the loop's queue, not inline: writing `.end` makes the pipelining
@@ -107,7 +109,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
                 let handler = bound.value
                 guard case .responding = handler.state, let context = handler.context else { return }
                 handler.write(response, for: head, label: routed.label, headOnly: routed.headOnly,
-                              keepAlive: head.isKeepAlive, context: context)
+                              keepAlive: head.apiKeepAlive, context: context)
             }
             return
         }
@@ -124,7 +126,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
                 handler.startStreaming(head, routed: routed, lastEventID: lastEventID, context: context)
             case .full:
                 handler.write(response, for: head, label: routed.label, headOnly: routed.headOnly,
-                              keepAlive: head.isKeepAlive, context: context)
+                              keepAlive: head.apiKeepAlive, context: context)
             }
         }
     }
@@ -144,6 +146,7 @@ final class APIConnectionHandler: ChannelInboundHandler {
         // Settle the state first: writing `.end` lets the pipelining handler deliver the next
         // request at once, re-entering channelRead.
         shared.responseInProgress = false
+        shared.answering = false
         let reusable: Bool = switch state {
         case .responding, .receiving: keepAlive
         case .idle, .streaming, .closing: false
@@ -177,9 +180,10 @@ final class APIConnectionHandler: ChannelInboundHandler {
                       promise: nil)
         if routed.headOnly {
             shared.responseInProgress = false
-            state = request.isKeepAlive ? .idle : .closing
+            shared.answering = false
+            state = request.apiKeepAlive ? .idle : .closing
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !request.isKeepAlive {
+            if !request.apiKeepAlive {
                 let channel = context.channel
                 done.whenComplete { _ in channel.close(promise: nil) }
             }
@@ -277,6 +281,19 @@ final class APIConnectionHandler: ChannelInboundHandler {
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
         state = .responding
         write(.error(apiError), for: head, label: "invalid", headOnly: false, keepAlive: false, context: context)
+    }
+}
+
+extension HTTPRequestHead {
+    /// Whether the connection may carry another request after this one's answer: as HTTP
+    /// says (`isKeepAlive`), except after `CONNECT` or a request to switch protocols
+    /// (`Connection: upgrade` with `Upgrade`). NIO's parser takes whatever follows those as
+    /// the new protocol and parses no further request, so the connection is closed after the
+    /// answer instead of leaving the client waiting for the idle timeout.
+    var apiKeepAlive: Bool {
+        guard isKeepAlive, method != .CONNECT else { return false }
+        let upgrade = headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+        return !(upgrade && headers.contains(name: "upgrade"))
     }
 }
 

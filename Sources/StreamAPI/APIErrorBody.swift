@@ -5,7 +5,7 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
     /// The code and message.
     public struct Detail: Codable, Sendable, Equatable {
         /// A stable, machine-readable code: `not-found`, `method-not-allowed`, `bad-request`,
-        /// `too-large`, `head-too-large`, `forbidden`, `reload-refused`, `unavailable`.
+        /// `too-large`, `head-too-large`, `request-timeout`, `forbidden`, `reload-refused`, `unavailable`.
         public var code: String
         /// What went wrong, for people.
         public var message: String
@@ -40,6 +40,9 @@ struct APIError: Error, Sendable {
     }
     static func headTooLarge(_ limit: Int) -> APIError {
         APIError(.requestHeaderFieldsTooLarge, "head-too-large", "the request head is over the \(limit)-byte limit")
+    }
+    static func requestTimeout(_ limit: Duration) -> APIError {
+        APIError(.requestTimeout, "request-timeout", "the request did not arrive within \(limit.apiMilliseconds / 1000) s")
     }
     static func bodyTooLarge(_ limit: Int) -> APIError {
         APIError(.payloadTooLarge, "too-large", "the request body is over the \(limit)-byte limit")

@@ -17,6 +17,12 @@ public struct APILimits: Sendable, Equatable {
     /// How long a connection may sit without sending a request before it is closed. Event
     /// streams are exempt. Default 60 s.
     public var idleTimeout: Duration
+    /// How long one request (request line, headers and body) may take to arrive, counted from
+    /// its first byte; beyond it the answer is 408 and the connection is closed. The idle
+    /// timeout restarts with every byte, so without this a client sending a byte a second
+    /// (slowloris) would hold its connection for ever. Time the server itself spends answering
+    /// an earlier request on the connection does not count. Default 20 s.
+    public var requestTimeout: Duration
     /// Most event bytes a subscriber may have waiting (not yet taken by its connection
     /// because the client does not read); a subscriber over it is dropped. Default 256 KiB.
     public var sseBufferBytes: Int
@@ -27,13 +33,15 @@ public struct APILimits: Sendable, Equatable {
 
     /// Creates limits; every argument has the default described on its property.
     public init(maxHeadBytes: Int = 16 << 10, maxBodyBytes: Int = 64 << 10, maxConnections: Int = 1024,
-                maxSubscribers: Int = 1000, idleTimeout: Duration = .seconds(60), sseBufferBytes: Int = 256 << 10,
+                maxSubscribers: Int = 1000, idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(20),
+                sseBufferBytes: Int = 256 << 10,
                 heartbeatInterval: Duration = .seconds(15), sseRetry: Duration = .seconds(2)) {
         self.maxHeadBytes = maxHeadBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections
         self.maxSubscribers = maxSubscribers
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         self.sseBufferBytes = sseBufferBytes
         self.heartbeatInterval = heartbeatInterval
         self.sseRetry = sseRetry

@@ -174,15 +174,28 @@ public final class APIServer: Sendable {
             try sync.addHandler(ConnectionRefusal(limit: limits.maxConnections))
             return
         }
+        try addConnectionHandlers(to: channel, access: access, responder: responder, limits: limits, logger: logger)
+    }
+
+    /// Builds the pipeline of an admitted connection: the idle and request time limits, the
+    /// head size guard, the HTTP/1.1 codec with pipelining, and the connection handler. Also the
+    /// entry point of the `api-request` fuzz target (on NIO's testing channel). Returns what
+    /// the handlers share.
+    @discardableResult
+    static func addConnectionHandlers(to channel: any Channel, access: APIAccess, responder: APIResponder,
+                                      limits: APILimits, logger: Logger) throws -> ConnectionShared {
+        let sync = channel.pipeline.syncOperations
         let shared = ConnectionShared()
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderFieldSize = limits.maxHeadBytes
         decoderLimits.maxHeaderListSize = limits.maxHeadBytes
         try sync.addHandler(IdleStateHandler(readTimeout: .milliseconds(max(1, limits.idleTimeout.apiMilliseconds))))
+        try sync.addHandler(RequestTimeGuard(limit: limits.requestTimeout, shared: shared, metrics: responder.metrics))
         try sync.addHandler(HeadSizeGuard(limit: limits.maxHeadBytes, shared: shared, metrics: responder.metrics))
         try sync.configureHTTPServerPipeline(withErrorHandling: false, withEncoderConfiguration: .init(),
                                              withDecoderLimitConfiguration: decoderLimits)
         try sync.addHandler(APIConnectionHandler(responder: responder, access: access, limits: limits, shared: shared,
                                                  logger: logger))
+        return shared
     }
 }

@@ -7,6 +7,17 @@ final class ConnectionShared {
     var awaitingHead = true
     /// True from a request head until its response has been written (or while streaming).
     var responseInProgress = false
+    /// True while the server works on an answer (from the whole request until its response
+    /// is written; for ever on an event stream): time the client is not to blame for.
+    var answering = false
+    /// The time limit of the request whose bytes are arriving; nil between requests.
+    var requestDeadline: Scheduled<Void>?
+
+    /// The whole request has arrived: its time limit no longer applies.
+    func requestArrived() {
+        requestDeadline?.cancel()
+        requestDeadline = nil
+    }
 }
 
 /// A whole error response as raw bytes, for the guards that sit before the HTTP codec:
@@ -83,6 +94,69 @@ final class HeadSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func wrapOutbound(_ buffer: ByteBuffer) -> NIOAny { NIOAny(buffer) }
+}
+
+/// Limits the time one request takes to arrive, from its first byte to its end (the
+/// ``APILimits/requestTimeout``): a client that trickles a head or a body (slowloris) gets
+/// 408 and is closed. The idle timeout cannot do it, as every byte restarts it. The time limit
+/// starts with the first byte of a head other than CR and LF, and ends when the connection
+/// handler has the whole request (``ConnectionShared/requestArrived()``). When it fires while
+/// the server is still answering an earlier request on the connection, it starts again.
+final class RequestTimeGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let limit: Duration
+    private let shared: ConnectionShared
+    private let metrics: MetricsRegistry
+    private var fired = false
+
+    init(limit: Duration, shared: ConnectionShared, metrics: MetricsRegistry) {
+        self.limit = limit
+        self.shared = shared
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if shared.awaitingHead, shared.requestDeadline == nil, !fired,
+           unwrapInboundIn(data).readableBytesView.contains(where: { $0 != 0x0D && $0 != 0x0A }) {
+            arm(context: context)
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        shared.requestArrived()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        shared.requestArrived()
+    }
+
+    private func arm(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        shared.requestDeadline = context.eventLoop.scheduleTask(in: .milliseconds(max(1, limit.apiMilliseconds))) {
+            let (guardHandler, context) = bound.value
+            guardHandler.expire(context: context)
+        }
+    }
+
+    private func expire(context: ChannelHandlerContext) {
+        shared.requestDeadline = nil
+        guard !fired, context.channel.isActive else { return }
+        if shared.answering {
+            arm(context: context)
+            return
+        }
+        fired = true
+        metrics.countRequest(route: "invalid", code: 408)
+        // Nothing is being answered, so every earlier response is already written: a raw 408
+        // after them is well formed.
+        context.writeAndFlush(NIOAny(RawResponse.bytes(.requestTimeout(limit)))).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
 }
 
 /// The handler of a connection over the limit: answers 503 and closes.
