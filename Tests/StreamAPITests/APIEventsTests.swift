@@ -75,7 +75,9 @@ struct APIEventsTests {
             defer { stream.close() }
             #expect(await stream.waitForFrames { $0.filter { $0.comment == "heartbeat" }.count >= 2 })
 
-            let curl = try await api.curl(["-N", "http://streamd/v1/events"].map { $0 }, timeout: 1)
+            // An event stream never ends: curl stops at its --max-time (3 s: on a loaded machine 1 s
+            // was too little for curl to start, connect and read).
+            let curl = try await api.curl(["-N", "http://streamd/v1/events"], timeout: 3)
             #expect(curl.status == 200)
             #expect(curl.headers["content-type"] == "text/event-stream")
             #expect(curl.body.hasPrefix("retry: 2000\n\nid: 1842\nevent: snapshot\ndata: {"))
