@@ -26,13 +26,22 @@ public struct StateFile: Sendable {
 
     /// The document in the file; `nil` when there is no file yet.
     public func load() throws(StateFileError) -> StateDocument? {
+        // A symbolic link is not followed: the next write would replace the link with a file
+        // and leave its target behind, stale, where someone may still read it.
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            throw StateFileError(code: .unreadable, path: path,
+                                 message: "is a symbolic link (to \(target)); streamd keeps its state in a file of its own")
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StateFileError(code: .unreadable, path: path, message: "is a folder, not a file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
-                throw StateFileError(code: .unreadable, path: path, message: "cannot read the file")
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                let reason = fd < 0 ? String(cString: strerror(errno)).lowercased() : "unknown reason"
+                if fd >= 0 { close(fd) }
+                throw StateFileError(code: .unreadable, path: path, message: "cannot read the file (\(reason))")
             }
             return nil
         }

@@ -77,6 +77,32 @@ struct StateFileTests {
         #expect(try file.load()?.sequence == 3)
     }
 
+    @Test("a symbolic link, to a state file or to nothing, is not followed: refused, set aside (the link, not its target)")
+    func symlinkSetAside() throws {
+        for dangling in [false, true] {
+            let path = temporaryPath()
+            let target = path + ".target"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            if !dangling { try StateFile(path: target).write(document(5)) }
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+            let file = StateFile(path: path)
+            #expect(throws: StateFileError.self) { try file.load() }
+            do {
+                _ = try file.load()
+            } catch {
+                #expect(error.message.contains("is a symbolic link (to \(target))"), "\(error)")
+                #expect(error.code == .unreadable)
+            }
+            let aside = try file.setAside(at: Date(timeIntervalSince1970: 0))
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: aside)) == target, "the link itself moved aside")
+            #expect(!FileManager.default.fileExists(atPath: path))
+            if !dangling { #expect(try StateFile(path: target).load()?.sequence == 5, "the target untouched") }
+            try file.write(document(6))
+            #expect(try file.load()?.sequence == 6, "a file of its own now")
+        }
+    }
+
     @Test("the writer coalesces bursts and ends with the newest version on disk")
     func writer() async throws {
         let path = temporaryPath()
