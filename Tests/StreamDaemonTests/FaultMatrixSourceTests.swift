@@ -14,8 +14,9 @@ struct FaultMatrixSourceTests {
         try await withLoopback { server in
             let refusedPort = try await LoopbackServer.closedPort()
             let cases = try rig.cases(server: server, refusedPort: refusedPort)
-            let install = try rig.installer(stations: [FaultMatrixRun.controlID] + cases.map(\.id))
-            install(server)
+            let install = try rig.installer()
+            install(server, [FaultMatrixRun.controlID] + cases.map(\.id))
+            server.route("/quiet", SourceKindRig.quietStream)
             try await withDaemon(config: { rig.config($0, server: server, cases: cases) }) { daemon in
                 let run = FaultMatrixRun(kind: rig.kind, subject: .source, server: server, cases: cases, install: install,
                                          refusedPort: refusedPort, value: Self.value, keptWhile: { $0 == "error" ? true : nil })

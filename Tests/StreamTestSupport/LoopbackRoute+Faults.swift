@@ -32,8 +32,8 @@ extension LoopbackRoute {
 
     /// A 200 whose body is a captive portal's login page, not what the client asked for.
     public static func garbage(contentType: String = "text/html") -> LoopbackRoute {
-        .ok("<!DOCTYPE html><html><head><title>Hotel WiFi</title></head><body><form>Log in to continue"
-            + " \u{1}\u{2}\u{FFFD}</form></body></html>", contentType: contentType)
+        .ok("<!DOCTYPE html><html><head><title>Hotel WiFi</title></head><body><form action=\"/login\">"
+            + "Log in to continue: <input name=\"room\"></form></body></html>\n", contentType: contentType)
     }
 
     /// A 200 announcing and sending `bytes` of `filler` (100 MB of spaces, valid leading JSON

@@ -96,11 +96,12 @@ struct SourceKindRig: Sendable, CustomStringConvertible {
         return cases
     }
 
-    /// Installs good answers for every station (the refusing port's server gets them too).
-    func installer(stations: [String]) throws -> @Sendable (LoopbackServer) -> Void {
+    /// Installs good answers for the stations named (the refusing port's server gets them too).
+    func installer() throws -> @Sendable (LoopbackServer, [String]) -> Void {
         let routes = try routes()
-        let all = stations.flatMap { id in routes.map { ("/" + id + $0.0, $0.1) } } + [("/quiet", Self.quietStream)]
-        return { server in for (path, route) in all { server.route(path, route) } }
+        return { server, stations in
+            for id in stations { for (path, route) in routes { server.route("/" + id + path, route) } }
+        }
     }
 
     /// AzuraCast's documented example with its song started now and lasting an hour (its own
