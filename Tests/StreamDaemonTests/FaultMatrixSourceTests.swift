@@ -6,12 +6,12 @@ import Testing
 /// matrix"): one daemon per kind, one station per fault beside an untouched control station.
 /// Sources poll every second with a 1 s time limit, so "an answer after 30 s" is a timeout
 /// after 1 s rather than a 30 s wait.
-@Suite("streamd run: the fault matrix, now-playing sources", .timeLimit(.minutes(3)))
+@Suite("streamd run: the fault matrix, now-playing sources", .timeLimit(.minutes(4)))
 struct FaultMatrixSourceTests {
     @Test("every fault of a source kind: the state says why, keeps then drops the value, recovers within the backoff bound; the control never changes",
           arguments: SourceKindRig.all)
     func sourceFaults(_ rig: SourceKindRig) async throws {
-        try await withLoopback { server in
+        try await FaultMatrixGate.withSlot { try await withLoopback { server in
             let refusedPort = try await LoopbackServer.closedPort()
             let cases = try rig.cases(server: server, refusedPort: refusedPort)
             let install = try rig.installer()
@@ -22,7 +22,7 @@ struct FaultMatrixSourceTests {
                                          refusedPort: refusedPort, value: Self.value, keptWhile: { $0 == "error" ? true : nil })
                 _ = try await run.run(daemon)
             }
-        }
+        } }
     }
 
     /// What a source gives the station: its song and its program.

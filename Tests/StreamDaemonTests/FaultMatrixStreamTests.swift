@@ -6,12 +6,12 @@ import Testing
 /// daemon for ICY, one for HLS, one station per fault beside an untouched control station.
 /// Streams have no timeout key: a server that never answers fails after the 8 s low-speed
 /// window (ICY) or the 10 s playlist limit (HLS), so those cases take that long.
-@Suite("streamd run: the fault matrix, streams", .timeLimit(.minutes(3)))
+@Suite("streamd run: the fault matrix, streams", .timeLimit(.minutes(4)))
 struct FaultMatrixStreamTests {
     @Test("every fault of a stream kind: the state says why, recovers within the backoff bound; the control never changes",
           arguments: StreamKindRig.all)
     func streamFaults(_ rig: StreamKindRig) async throws {
-        try await withLoopback { server in
+        try await FaultMatrixGate.withSlot { try await withLoopback { server in
             let refusedPort = try await LoopbackServer.closedPort()
             let cases = rig.cases(server: server, refusedPort: refusedPort)
             let install = rig.installer()
@@ -23,7 +23,7 @@ struct FaultMatrixStreamTests {
                                          keptWhile: { $0 == "stalled" ? true : ($0 == "down" || $0 == "degraded") ? false : nil })
                 _ = try await run.run(daemon)
             }
-        }
+        } }
     }
 
     /// What a stream gives the station: its song.

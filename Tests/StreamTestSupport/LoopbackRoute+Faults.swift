@@ -37,17 +37,18 @@ extension LoopbackRoute {
     }
 
     /// A 200 announcing and sending `bytes` of `filler` (100 MB of spaces, valid leading JSON
-    /// whitespace, by default) as fast as the client reads it, in 256 KiB chunks: the server
-    /// never holds more than a chunk and what the socket buffers.
+    /// whitespace, by default) in 256 KiB chunks, one every `every` at most (1 ms: 256 MB/s) and
+    /// only while the client keeps up: the server never holds more than a chunk and what the
+    /// socket buffers, and the event loop it shares with other tests' servers is not monopolized.
     public static func huge(bytes: Int = 100_000_000, contentType: String = "application/json",
-                            filler: UInt8 = 0x20) -> LoopbackRoute {
+                            filler: UInt8 = 0x20, every: Duration = .milliseconds(1)) -> LoopbackRoute {
         let chunkSize = 256 * 1024
         let chunk = [UInt8](repeating: filler, count: chunkSize)
         let chunks = (bytes + chunkSize - 1) / chunkSize
         var route = LoopbackRoute(statusLine: "HTTP/1.1 200 OK",
                                   headers: [("Content-Type", contentType), ("Content-Length", "\(chunks * chunkSize)")],
                                   body: .generated { index in index < chunks ? chunk : nil })
-        route.dribble = (bytes: chunkSize, interval: .zero)
+        route.dribble = (bytes: chunkSize, interval: every)
         return route
     }
 

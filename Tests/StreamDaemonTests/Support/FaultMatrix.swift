@@ -130,7 +130,7 @@ struct FaultMatrixRun {
             guard let path = c.faultRoutes.first?.0 else { return true }
             return server.requests(to: path).count > asked[c.id] ?? 0
         }
-        try await eventually("every fault to show", timeout: .seconds(30), every: .milliseconds(50), detail: { rowsText(rows) }) {
+        try await eventually("every fault to show", timeout: .seconds(30), every: .milliseconds(200), detail: { rowsText(rows) }) {
             let doc = try await daemon.state()
             var all = true
             for c in cases {
@@ -177,7 +177,7 @@ struct FaultMatrixRun {
         install(server, cases.map(\.id))  // not the control's: a new route would end its connection
         let recoverable = cases.filter { $0.recoveryBound != nil }
         for c in recoverable { rows[c.id]?.bound = c.recoveryBound?(before.station(c.id) ?? [:]) }
-        try await eventually("every case to recover", timeout: .seconds(45), every: .milliseconds(50), detail: { rowsText(rows) }) {
+        try await eventually("every case to recover", timeout: .seconds(45), every: .milliseconds(200), detail: { rowsText(rows) }) {
             let doc = try await daemon.state()
             var all = true
             for c in recoverable {
@@ -202,7 +202,7 @@ struct FaultMatrixRun {
         }
         let control = await watcher.stop()
         #expect(control.changes.isEmpty, "\(kind): the control station changed: \(control.changes.prefix(3))")
-        #expect(control.slowest < .seconds(1), "\(kind): /v1/state took \(control.slowest) at its slowest during the faults")
+        #expect(control.slowest < .seconds(2), "\(kind): /v1/state took \(control.slowest) at its slowest during the faults")
         #expect(control.polls > 20, "\(kind): the control was checked \(control.polls) times")
         if subject == .stream, kind == "icy" {
             // The control's server sends 128 kbit/s: the daemon still reads it at about that rate.
@@ -220,7 +220,7 @@ struct FaultMatrixRun {
     }
 }
 
-/// Polls `/v1/state` every 100 ms in the background, timing each answer and comparing the
+/// Polls `/v1/state` every 200 ms in the background, timing each answer and comparing the
 /// control station with how it was when the faults began. Aside: the times that move on every
 /// poll (`checkedAt`, `okAt`, `seenAt`), and the `bitrate` measured over a 10 s window, which
 /// moves by itself (and `changedAt` with it); the bitrates seen are kept instead.
@@ -259,7 +259,7 @@ final class ControlWatcher: Sendable {
                 } catch {
                     result.withLock { $0.changes.append("no answer: \(error)") }
                 }
-                try? await Task.sleep(for: .milliseconds(100))
+                try? await Task.sleep(for: .milliseconds(200))
             }
         }
     }
@@ -281,5 +281,39 @@ final class ControlWatcher: Sendable {
         }
         if let array = value as? [Any] { return array.map(normalized) }
         return value
+    }
+}
+
+/// Lets at most two fault-matrix daemons run at once. Ten at once (each matrix, each source kind)
+/// loaded the 2-core machine enough to slow the loopback servers that every test in the process
+/// shares, and other suites' streams fell under their rate limits; two at a time keep the matrix
+/// near a minute and a half.
+actor FaultMatrixGate {
+    private static let shared = FaultMatrixGate(slots: 2)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private init(slots: Int) { free = slots }
+
+    private func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+
+    /// Runs `body` when a slot is free.
+    static func withSlot<T>(_ body: () async throws -> T) async throws -> T {
+        await shared.acquire()
+        do {
+            let result = try await body()
+            await shared.release()
+            return result
+        } catch {
+            await shared.release()
+            throw error
+        }
     }
 }

@@ -55,6 +55,10 @@ struct SourceKindRig: Sendable, CustomStringConvertible {
     /// 1 s, and a source is stale after 3 s without a good answer.
     static let interval = 1.0
     static let timeout = 1.0
+    /// The control's limit: 5 s, so that a machine loaded by parallel tests and builds (which
+    /// can delay this test's loopback server by over a second) does not fail the control, while a
+    /// daemon disturbed by the faults (a blocked engine, a crash) still would.
+    static let controlTimeout = 5.0
 
     /// Documented: failures back off to at most 8 intervals, with ±20 % jitter
     /// (`SourcePoller`, docs/watching.md); then one poll, at most the time limit. 1.5 s more for
@@ -150,7 +154,7 @@ struct SourceKindRig: Sendable, CustomStringConvertible {
                   kind = "\(kind)"
                   url = "\(url)"
                   interval = "\(Int(Self.interval))s"
-                  timeout = "\(Int(Self.timeout))s"
+                  timeout = "\(id == FaultMatrixRun.controlID ? Int(Self.controlTimeout) : Int(Self.timeout))s"
                   \(keys)
 
                 """
