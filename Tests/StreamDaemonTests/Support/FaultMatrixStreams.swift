@@ -94,11 +94,14 @@ struct StreamKindRig: Sendable, CustomStringConvertible {
             case .error500: routes = [(full, .status(500, "Internal Server Error"))]; kinds = ["http"]
             case .garbage: routes = [(full, .garbage())]; kinds = hls ? ["parse"] : ["not-audio"]
             case .huge:
-                // A stream reads all of it (a stream has no size): at 10 MB/s, 10 s, so that reading
-                // it again and again at full speed does not load the machine the other tests share.
+                // A stream has no size: 100 MB of audio is audio, read and counted, never kept (the
+                // peak memory check), so the stream is up on it, its last title kept. At 10 MB/s
+                // (10 s), so that reading it at full speed does not load the machine the other
+                // tests share.
                 routes = [(full, hls ? .huge(contentType: "application/vnd.apple.mpegurl")
                                      : .huge(contentType: "audio/mpeg", filler: 0xAA, every: .microseconds(26_214)))]
-                kinds = hls ? ["too-large"] : ["eof"]
+                status = hls ? ["down"] : ["up"]
+                kinds = hls ? ["too-large"] : ["none"]
                 attempt = hls ? 1 : 10
             case .redirectLoop: routes = [(full, .redirectLoop(at: full))]; kinds = ["redirects"]
             case .formatChange:
