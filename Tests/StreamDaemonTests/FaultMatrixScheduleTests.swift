@@ -136,6 +136,37 @@ struct FaultMatrixScheduleTests {
         } }
     }
 
+    @Test("a day schedule that never answers does not make a good source stale, even with a time limit of 3 intervals")
+    func hangingScheduleKeepsSourceFresh() async throws {
+        try await FaultMatrixGate.withSlot { try await withLoopback { server in
+            server.route("/quiet", SourceKindRig.quietStream)
+            server.route("/hang/now", .ok(#"{"onNow":{"program":{"name":"\#(Self.nowProgram)","hosts":[]},"start_time":"00:00","end_time":"23:59"},"nextUp":[]}"#,
+                                          contentType: "application/json"))
+            server.route("/hang/day", .answerAfter(.seconds(60), .ok(Self.day(), contentType: "application/json")))
+            try await withDaemon(config: { sandbox in
+                sandbox.oneStationConfig(streamURL: server.url("/quiet"), extra: """
+
+                      [[station.source]]
+                      kind = "composer"
+                      url = "\(server.url("/hang/now"))"
+                      interval = "1s"
+                      timeout = "3s"
+                    """)
+            }) { daemon in
+                try await daemon.waitForState("the source to answer", timeout: .seconds(15)) { $0.station("test-fm")?.programName == Self.nowProgram }
+                // 8 s: more than 3 intervals past polls that each wait 3 s for the schedule.
+                var seen: Set<String> = []
+                let end = ContinuousClock.now + .seconds(8)
+                while ContinuousClock.now < end {
+                    let station = try #require(try await daemon.state().station("test-fm"))
+                    seen.insert(FaultSubject.source.status(station) ?? "?")
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(seen == ["ok"], "the now answer is good every poll; the source showed \(seen.sorted())")
+            }
+        } }
+    }
+
     /// `next[0].name` of a station object.
     static func next(_ station: [String: Any]?) -> String? {
         ((station?["next"] as? [[String: Any]])?.first)?["name"] as? String
