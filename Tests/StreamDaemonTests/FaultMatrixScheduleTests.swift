@@ -89,6 +89,7 @@ struct FaultMatrixScheduleTests {
             }) { daemon in
                 let settled = try await daemon.waitForState("the control's schedule and every station's now answer", timeout: .seconds(20)) { doc in
                     Self.next(doc.station(FaultMatrixRun.controlID)) == Self.scheduledNext
+                        && doc.station(FaultMatrixRun.controlID).map(FaultMatrixRun.allUp) == true
                         && faults.allSatisfy { doc.station($0.rawValue)?.programName != nil }
                 }
                 let watcher = ControlWatcher(daemon: daemon, subject: .source, baseline: try #require(settled.station(FaultMatrixRun.controlID)))
