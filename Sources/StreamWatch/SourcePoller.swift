@@ -41,9 +41,19 @@ public struct SourcePoller: Sendable {
         var failures = FailureLog(subject: "source \(station.id)/\(spec.kind.rawValue)")
         var spreading = PollSpread()
         while !Task.isCancelled {
-            let event = await poll(&state)
+            // The now answer is reported before the day's schedule is fetched: a schedule that
+            // hangs must not hold back (and age) the good answer it follows.
+            // The schedule's fetch counts against the wait and takes at most one interval, so a
+            // schedule that hangs never slows the polls down.
+            let event = await pollNow(&state)
             if Task.isCancelled { return }
             reporter.source(index, event)
+            let reported = ContinuousClock.now
+            if case .ok(let snapshot, _, let at) = event, await refreshSchedule(&state, now: at) {
+                if Task.isCancelled { return }
+                reporter.source(index, .ok(snapshot, schedule: state.schedule, at: at))
+            }
+            let spent = ContinuousClock.now - reported
             let delay: Duration
             let line: FailureLog.Line?
             if case .failed(let error) = event {
@@ -55,7 +65,7 @@ public struct SourcePoller: Sendable {
                 line = failures.recovered(at: clock())
             }
             if let line { logger.log(level: line.level, "\(line.text)") }
-            await wakeup.wait(for: delay)
+            await wakeup.wait(for: max(.zero, delay - spent))
         }
     }
 
@@ -96,6 +106,14 @@ public struct SourcePoller: Sendable {
 
     /// One poll: fetch, parse, and (once a day) the schedule.
     func poll(_ state: inout PollState) async -> SourceEvent {
+        let event = await pollNow(&state)
+        guard case .ok(let snapshot, _, let at) = event else { return event }
+        await refreshSchedule(&state, now: at)
+        return .ok(snapshot, schedule: state.schedule, at: at)
+    }
+
+    /// One poll without the schedule: fetch and parse (the schedule as it stands).
+    func pollNow(_ state: inout PollState) async -> SourceEvent {
         let now = clock()
         do {
             var request = HTTPRequest(url: spec.url, totalTimeout: spec.timeout, validators: state.validators)
@@ -120,32 +138,36 @@ public struct SourcePoller: Sendable {
                 state.lastSnapshot = snapshot
                 state.lastBody = perPollSecondary ? nil : response.body
             }
-            await refreshSchedule(&state, now: now)
             return .ok(snapshot, schedule: state.schedule, at: now)
         } catch {
             return .failed(ErrorValue(any: error, at: now))
         }
     }
 
-    private func refreshSchedule(_ state: inout PollState, now: Date) async {
-        guard let url = spec.secondaryURL, SourceDecoder.secondaryIsDaily(spec.kind) else { return }
+    /// Fetches the day's schedule when the station-local day has none yet; true when it
+    /// fetched one.
+    @discardableResult
+    private func refreshSchedule(_ state: inout PollState, now: Date) async -> Bool {
+        guard let url = spec.secondaryURL, SourceDecoder.secondaryIsDaily(spec.kind) else { return false }
         let today = StationLocalTime(timeZone: station.timeZone).day(of: now)
-        guard state.scheduleDay != today else { return }
+        guard state.scheduleDay != today else { return false }
         let dated = url + (url.contains("?") ? "&" : "?") + "date=\(today)"
         do {
-            let body = try await fetchBody(dated)
+            let body = try await fetchBody(dated, timeout: min(spec.timeout, spec.interval))
             state.schedule = try SourceDecoder.schedule(spec.kind, body: body, timeZone: station.timeZone)
             state.scheduleDay = today
             for overlap in ComposerDay.overlaps(in: state.schedule ?? []) {
                 logger.warning("source \(station.id)/\(spec.kind.rawValue): day schedule \(today): \(overlap); the one that started last is shown")
             }
+            return true
         } catch {
             logger.notice("source \(station.id)/\(spec.kind.rawValue): day schedule unavailable: \(error)")
+            return false
         }
     }
 
-    private func fetchBody(_ url: String) async throws -> [UInt8] {
-        var request = HTTPRequest(url: url, totalTimeout: spec.timeout)
+    private func fetchBody(_ url: String, timeout: Duration? = nil) async throws -> [UInt8] {
+        var request = HTTPRequest(url: url, totalTimeout: timeout ?? spec.timeout)
         if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
         return try await engine.fetch(request).requireSuccess().body
     }

@@ -181,6 +181,14 @@ public final class DaemonProcess: Sendable {
     /// Kills the process (if it still runs) and waits for it: for cleanup on every path.
     public func terminate() async { await child.terminate() }
 
+    /// The most memory the process has held so far (`VmHWM` in `/proc/PID/status`), in KiB;
+    /// nil once it has exited.
+    public var peakResidentKiB: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+    }
+
     /// The end of what it printed, for failure messages.
     public func output(lastBytes: Int = 4000) -> String { child.output(lastBytes: lastBytes) }
 

@@ -4,6 +4,7 @@ import NIOCore
 /// channel's event loop.
 final class LoopbackConnection: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     private let server: ServerBox
     private var head: [UInt8] = []
     private var answered = false
@@ -16,6 +17,15 @@ final class LoopbackConnection: ChannelInboundHandler, @unchecked Sendable {
         guard !answered else { return }
         var buffer = unwrapInboundIn(data)
         head += buffer.readBytes(length: buffer.readableBytes) ?? []
+        if head.first == 0x16 {
+            // A TLS ClientHello on this plain-HTTP port: answer in plain HTTP and close, as
+            // nginx does, so the client's handshake fails at once ("wrong version number").
+            answered = true
+            let text = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: nil)
+            context.close(promise: nil)
+            return
+        }
         guard let end = head.firstRange(of: [13, 10, 13, 10]) else {
             if head.count > 64 * 1024 { context.close(promise: nil) }
             return
@@ -108,6 +118,12 @@ final class ResponsePlayer: @unchecked Sendable {
             writeBody(remaining.prefix(dribble.bytes))
             if channel.isActive { after(dribble.interval) { $0.sendBody() } }
         case .generated(let next):
+            guard channel.isWritable else {
+                // The client reads slower than we generate: wait rather than queue, so a huge
+                // body never sits in this process's memory.
+                after(.milliseconds(2)) { $0.sendBody() }
+                return
+            }
             guard let chunk = next(chunkIndex) else { finish(); return }
             chunkIndex += 1
             writeBody(chunk[...])
@@ -123,6 +139,10 @@ final class ResponsePlayer: @unchecked Sendable {
     private func writeICY(audioBytes: Int, metaint: Int) {
         var out: [UInt8] = []
         var left = audioBytes
+        if let plainAfter = route.icyPlainAfterBytes, sentBody >= plainAfter {
+            writeBody([UInt8](repeating: 0xAA, count: audioBytes)[...])
+            return
+        }
         while left > 0 {
             let run = min(left, metaint - icySinceMeta)
             out += [UInt8](repeating: 0xAA, count: run)  // binary, as audio is (0x55 would read as text)

@@ -15,6 +15,9 @@ public struct LoopbackRoute: Sendable {
     public var dribble: (bytes: Int, interval: Duration)?
     /// Close the connection abruptly after this many body bytes.
     public var closeAfterBodyBytes: Int?
+    /// For an ``Body/icy(metaint:bytesPerSecond:)`` body: after this many body bytes, send
+    /// audio filler only, without metadata blocks (the stream changed format mid-way).
+    public var icyPlainAfterBytes: Int?
 
     /// Where body bytes come from.
     public enum Body: Sendable {

@@ -23,8 +23,9 @@ public final class LoopbackServer: Sendable {
         self.port = port
     }
 
-    /// Starts a server on an ephemeral loopback port.
-    public static func start() async throws -> LoopbackServer {
+    /// Starts a server on an ephemeral loopback port, or on `port` (e.g. one that refused
+    /// connections until now, from ``closedPort()``).
+    public static func start(port: Int = 0) async throws -> LoopbackServer {
         let box = ServerBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -33,7 +34,7 @@ public final class LoopbackServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(LoopbackConnection(server: box))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: port).get()
         let server = LoopbackServer(channel: channel, port: channel.localAddress?.port ?? 0)
         box.server.withLock { $0 = server }
         return server
@@ -41,6 +42,10 @@ public final class LoopbackServer: Sendable {
 
     /// `http://127.0.0.1:PORT` + `path`.
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// `https://127.0.0.1:PORT` + `path`: this plain-HTTP server answers a TLS handshake with
+    /// a plain `400` and closes, so a client fails in TLS at once.
+    public func httpsURL(_ path: String) -> String { "https://127.0.0.1:\(port)\(path)" }
 
     /// Answers `path` (query string ignored) with `route`. Replacing a route ends the
     /// responses still playing the old one, as a source that disconnects ends its listeners'
