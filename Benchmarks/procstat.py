@@ -25,6 +25,16 @@ def rss_mib(pid):
     return 0.0
 
 
+def rss_anon_mib(pid):
+    """Resident anonymous memory of `pid` (the heap and stacks, not the mapped binary and
+    libraries, whose pages come in as code is first run), MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def descriptors(pid):
     """Open file descriptors of `pid`."""
     return len(os.listdir(f"/proc/{pid}/fd"))

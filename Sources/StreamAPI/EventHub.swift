@@ -86,18 +86,20 @@ public final class EventHub: Sendable {
             let id = s.nextID
             s.nextID += 1
             var initial: [ByteBuffer] = []
+            var initialIsSnapshot = false
             var needsSnapshot = false
             if let document = s.document {
                 if let last = lastEventID, let base = s.replayBase, last >= base, last <= document.sequence {
                     initial = s.replay.lazy.filter { $0.sequence > last }.map(\.frame)
                 } else {
                     initial = [Self.snapshot(of: &s)]
+                    initialIsSnapshot = true
                 }
             } else {
                 needsSnapshot = true
             }
             let subscription = EventSubscription(id: id, bufferLimit: bufferLimit, initial: initial,
-                                                 needsSnapshot: needsSnapshot) { [weak self] id in
+                                                 initialIsSnapshot: initialIsSnapshot, needsSnapshot: needsSnapshot) { [weak self] id in
                 self?.remove(id)
             }
             s.subscribers[id] = subscription

@@ -18,9 +18,15 @@ struct ConfigParser {
                 keyPath: "", line: line, column: column,
                 message: "TOML syntax error: a table header needs a key after '[' or '[['")])
         }
-        let root: TOMLTable
+        let directory = sourceFile.map { ($0 as NSString).deletingLastPathComponent }
+        let parser = ConfigParser(log: ConfigProblemLog(file: file, text: text), baseDirectory: directory)
+        let configuration: StreamdConfiguration
         do {
-            root = try TOMLTreeCache.shared.root(of: text) { try TOMLTable(string: $0) }
+            // Parsed (or the kept tree of the same text) and read under the cache's lock: another
+            // parse must not empty this tree meanwhile.
+            configuration = try TOMLTreeCache.shared.withRoot(of: text, parse: { try TOMLTable(string: $0) }) { root in
+                parser.configuration(ConfigTableReader(root, path: "", log: parser.log), sourceFile: sourceFile)
+            }
         } catch let error as TOMLParseError {
             let begin = error.source.begin
             let line = begin.line > 0 ? Int(begin.line) : nil
@@ -33,9 +39,6 @@ struct ConfigParser {
         } catch {
             throw ConfigError(file: file, problems: [ConfigProblem(keyPath: "", message: "TOML syntax error: \(error)")])
         }
-        let directory = sourceFile.map { ($0 as NSString).deletingLastPathComponent }
-        let parser = ConfigParser(log: ConfigProblemLog(file: file, text: text), baseDirectory: directory)
-        let configuration = parser.configuration(ConfigTableReader(root, path: "", log: parser.log), sourceFile: sourceFile)
         guard parser.log.problems.isEmpty else { throw parser.log.error }
         return configuration
     }

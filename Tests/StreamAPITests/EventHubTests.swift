@@ -85,6 +85,37 @@ struct EventHubTests {
         fast.cancel()
         #expect(hub.subscriberCount == 0)
     }
+
+    @Test("a snapshot larger than the whole buffer drops no subscriber that reads; one that never reads still goes (scripts/soak)")
+    func snapshotLargerThanBuffer() {
+        let hub = EventHub()
+        var document = StateDocument.apiSample(sequence: 1)
+        document.stations[1].name = String(repeating: "z", count: 16 << 10)
+        hub.publish(document, changed: nil)
+        let reader = hub.subscribe(lastEventID: nil, bufferLimit: 4 << 10)
+        let idle = hub.subscribe(lastEventID: nil, bufferLimit: 4 << 10)
+        #expect(Self.frames(reader).map(\.event) == ["snapshot"])
+        // One event not taken yet when a document-level change comes: the snapshot alone is
+        // over the limit (it dropped the subscriber), and so are the snapshot and the event
+        // after it (that dropped it too).
+        document.sequence = 2
+        document.stations[0].now.text = "t2"
+        hub.publish(document, changed: document.stations[0])
+        document.sequence = 3
+        document.stale = true
+        hub.publish(document, changed: nil)
+        document.sequence = 4
+        document.stations[0].now.text = "t4"
+        hub.publish(document, changed: document.stations[0])
+        #expect(!reader.isDropped)
+        #expect(Self.frames(reader).map { "\($0.event ?? "")@\($0.id.map(String.init) ?? "")" } == ["station@2", "snapshot@3", "station@4"])
+        // The one that took nothing holds its first snapshot, an event and a second snapshot:
+        // over one snapshot and 4 KiB, so it is dropped.
+        #expect(idle.isDropped)
+        #expect(hub.subscriberCount == 1)
+        reader.cancel()
+        idle.cancel()
+    }
 }
 
 final class APIWakes: @unchecked Sendable {
