@@ -88,8 +88,10 @@ struct TerminalScreenTests {
         #expect(Self.has(big, "NOW   Morning Drive") && Self.has(big, "SONG  Bonobo – Kerala"))
         // A 240x67 console: the space is used (program and next in block letters), no big empty gap.
         try await tmux.resize(width: 240, height: 67)
+        // The whole frame: tmux can be read while the screen is still drawing after the resize.
         let huge = try await tmux.waitFor("a 240x67 layout") { rows in
             rows.count == 67 && ScreenText.width(rows[0]) > 200 && Self.has(rows, "NOW   Morning Drive")
+                && rows.contains { $0.contains("Midday Classics") } && Self.has(rows, "● streamd connected")
         }
         Self.expectFits(huge, width: 240, height: 67)
         let hugeScreen = huge.joined(separator: "\n")
