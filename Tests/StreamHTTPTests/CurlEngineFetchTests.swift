@@ -240,6 +240,10 @@ struct ConnectionReuseTests {
             try await round()
         }
         let total = try await accepted()
-        #expect(total <= first, "the first round opened \(first) connections; after three more rounds the server had accepted \(total)")
+        // At most one connection per concurrent transfer ever (30, and the /connections
+        // queries'): the first round may open fewer (a poll that ends early lends its
+        // connection to a later one), and a later round then one or two more. Without the
+        // cache every round opened most of its 30 again (over 100 in all).
+        #expect(total <= 32, "the first round opened \(first) connections; after three more rounds the server had accepted \(total)")
     }
 }
