@@ -54,28 +54,11 @@ struct FaultMatrixScheduleTests {
                 }
             }
             try await withDaemon(config: { sandbox in
-                var text = """
-                    [daemon]
-                    socket = "\(sandbox.socketPath)"
-                    state_file = "\(sandbox.stateFilePath)"
-                    live = "\(FaultMatrixRun.controlID)"
-
-                    """
+                var text = FaultMatrixRun.daemonTable(sandbox)
                 for id in stations {
                     let fault = Fault(rawValue: id)
+                    text += FaultMatrixRun.stationTable(id) + FaultMatrixRun.quietProbeStream(server)
                     text += """
-
-                        [[station]]
-                        id = "\(id)"
-                        name = "\(id)"
-                        timezone = "UTC"
-
-                          [[station.stream]]
-                          id = "main"
-                          url = "\(server.url("/quiet"))"
-                          mode = "probe"
-                          interval = "1h"
-
                           [[station.source]]
                           kind = "composer"
                           url = "\(server.url("/\(id)/now"))"

@@ -101,6 +101,41 @@ struct FaultMatrixRun {
 
     static let controlID = "control"
 
+    /// The `[daemon]` table of a matrix daemon (the control station is the live one).
+    static func daemonTable(_ sandbox: DaemonSandbox) -> String {
+        """
+        [daemon]
+        socket = "\(sandbox.socketPath)"
+        state_file = "\(sandbox.stateFilePath)"
+        live = "\(controlID)"
+
+        """
+    }
+
+    /// A station's table, up to its stream.
+    static func stationTable(_ id: String) -> String {
+        """
+
+        [[station]]
+        id = "\(id)"
+        name = "\(id)"
+        timezone = "UTC"
+
+        """
+    }
+
+    /// The stream of a station watched for its source: a quiet stream, probed hourly.
+    static func quietProbeStream(_ server: LoopbackServer) -> String {
+        """
+          [[station.stream]]
+          id = "main"
+          url = "\(server.url("/quiet"))"
+          mode = "probe"
+          interval = "1h"
+
+        """
+    }
+
     /// Every stream of a station object is up and every source ok.
     static func allUp(_ station: [String: Any]) -> Bool {
         ((station["streams"] as? [[String: Any]]) ?? []).allSatisfy { $0["status"] as? String == "up" }

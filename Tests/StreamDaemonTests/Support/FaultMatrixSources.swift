@@ -128,28 +128,11 @@ struct SourceKindRig: Sendable, CustomStringConvertible {
     /// The configuration: a control station and one station per case, each with the quiet
     /// stream and one source of this kind.
     func config(_ sandbox: DaemonSandbox, server: LoopbackServer, cases: [FaultCase]) -> String {
-        var text = """
-            [daemon]
-            socket = "\(sandbox.socketPath)"
-            state_file = "\(sandbox.stateFilePath)"
-            live = "\(FaultMatrixRun.controlID)"
-
-            """
+        var text = FaultMatrixRun.daemonTable(sandbox)
         let stations = [(FaultMatrixRun.controlID, server.url("/" + FaultMatrixRun.controlID + urlPath))] + cases.map { ($0.id, $0.url) }
         for (id, url) in stations {
+            text += FaultMatrixRun.stationTable(id) + FaultMatrixRun.quietProbeStream(server)
             text += """
-
-                [[station]]
-                id = "\(id)"
-                name = "\(id)"
-                timezone = "UTC"
-
-                  [[station.stream]]
-                  id = "main"
-                  url = "\(server.url("/quiet"))"
-                  mode = "probe"
-                  interval = "1h"
-
                   [[station.source]]
                   kind = "\(kind)"
                   url = "\(url)"

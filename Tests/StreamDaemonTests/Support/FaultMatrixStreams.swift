@@ -128,22 +128,11 @@ struct StreamKindRig: Sendable, CustomStringConvertible {
     /// The configuration: a control station and one station per case, each with one followed
     /// stream and no sources.
     func config(_ sandbox: DaemonSandbox, server: LoopbackServer, cases: [FaultCase]) -> String {
-        var text = """
-            [daemon]
-            socket = "\(sandbox.socketPath)"
-            state_file = "\(sandbox.stateFilePath)"
-            live = "\(FaultMatrixRun.controlID)"
-
-            """
+        var text = FaultMatrixRun.daemonTable(sandbox)
         let stations = [(FaultMatrixRun.controlID, server.url("/" + FaultMatrixRun.controlID + path))] + cases.map { ($0.id, $0.url) }
         for (id, url) in stations {
+            text += FaultMatrixRun.stationTable(id)
             text += """
-
-                [[station]]
-                id = "\(id)"
-                name = "\(id)"
-                timezone = "UTC"
-
                   [[station.stream]]
                   id = "main"
                   url = "\(url)"
