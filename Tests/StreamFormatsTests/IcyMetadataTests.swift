@@ -146,25 +146,12 @@ func icyPayloads(_ bytes: [UInt8]) throws -> [[UInt8]] {
     }
 
     @Test func randomBytesNeverTrap() {
-        var rng = IcySplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<2000 {
             let count = Int(rng.next() % 64)
             let alphabet: [UInt8] = Array("S=';t ".utf8) + [0, 0xC3, 0xE9]
             let bytes = (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
             _ = try? IcyMetadata.parse(bytes)
         }
-    }
-}
-
-/// A small seeded generator so random splits are reproducible.
-struct IcySplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -127,7 +127,7 @@ import StreamTestSupport
     }
 
     @Test func randomTextNeverTraps() {
-        var rng = IcySplitMix(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let alphabet = Array(#"text=" title=,artist url\ song_spot="M" - – &#x;amp&#8211;0:"#) + ["\u{0}", "é", " "]
         var produced = 0
         for _ in 0..<3000 {
