@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "StreamFormatsTests", dependencies: ["StreamFormats", "StreamTestSupport"]),
         .testTarget(name: "StreamHTTPTests", dependencies: ["StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport"]),
-        .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport"]),
+        .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport", "CMalloc"]),
         .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging, locks]),
         .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio + [
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,14 +8,11 @@ final class ConfigTableReader {
     let path: String
     let log: ConfigProblemLog
     private let table: TOMLTable
-    /// The document's root table (its keys are read through ``TOMLTreeCache``).
-    private let root: TOMLTable
 
-    init(_ table: TOMLTable, path: String, log: ConfigProblemLog, root: TOMLTable? = nil) {
+    init(_ table: TOMLTable, path: String, log: ConfigProblemLog) {
         self.table = table
         self.path = path
         self.log = log
-        self.root = root ?? table
     }
 
     /// The key path of `key` in this table.
@@ -28,20 +25,20 @@ final class ConfigTableReader {
     func has(_ key: String) -> Bool { table[key] != nil }
 
     /// The keys written in this table.
-    var keys: [String] { TOMLTreeCache.shared.keys(of: table, at: path, in: root) }
+    var keys: [String] { table.freedKeys }
 
     // MARK: Values
 
     /// The string at `key`, if it is one; reports nothing.
-    func peekString(_ key: String) -> String? { table[key]?.string }
+    func peekString(_ key: String) -> String? { table[key]?.freedString }
 
     /// The integer at `key`, if it is one; reports nothing.
-    func integerValue(_ key: String) -> Int? { table[key]?.int }
+    func integerValue(_ key: String) -> Int? { table[key]?.freedInt }
 
     /// A string; nil (with a problem) when absent and `required`, or of another type.
     func string(_ key: String, required: Bool = false, hint: String = "") -> String? {
         guard let value = value(key, required: required, hint: hint) else { return nil }
-        guard let text = value.string else {
+        guard let text = value.freedString else {
             report(key, "expected a string, got \(Self.render(value))")
             return nil
         }
@@ -55,7 +52,7 @@ final class ConfigTableReader {
     /// A boolean (`true` or `false`); nil (with a problem) when of another type.
     func bool(_ key: String) -> Bool? {
         guard let value = value(key) else { return nil }
-        guard let flag = value.bool else {
+        guard let flag = value.freedBool else {
             report(key, "expected true or false, got \(Self.render(value))")
             return nil
         }
@@ -65,7 +62,7 @@ final class ConfigTableReader {
     /// An integer in `range`, else `defaultValue` (with a problem if it was written wrong).
     func integer(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
         guard let value = value(key) else { return defaultValue }
-        guard let number = value.int else {
+        guard let number = value.freedInt else {
             report(key, "expected an integer, got \(Self.render(value))")
             return defaultValue
         }
@@ -80,9 +77,9 @@ final class ConfigTableReader {
     func duration(_ key: String, default defaultValue: Duration, minimum: Duration) -> Duration {
         guard let value = value(key) else { return defaultValue }
         let parsed: Duration?
-        if let text = value.string {
+        if let text = value.freedString {
             parsed = ConfigDuration.parse(text)
-        } else if let seconds = value.int, seconds >= 0 {
+        } else if let seconds = value.freedInt, seconds >= 0 {
             parsed = .seconds(seconds)
         } else {
             parsed = nil
@@ -138,7 +135,7 @@ final class ConfigTableReader {
             report(key, "expected a table ([\(keyPath(key))]), got \(Self.render(value))")
             return nil
         }
-        return ConfigTableReader(table, path: keyPath(key), log: log, root: root)
+        return ConfigTableReader(table, path: keyPath(key), log: log)
     }
 
     /// An array of tables (`[[station]]`), each with its path `key[i]`; empty when absent.
@@ -156,7 +153,7 @@ final class ConfigTableReader {
                 log.report(path, "expected a table, got \(Self.render(element))")
                 continue
             }
-            readers.append(ConfigTableReader(table, path: path, log: log, root: root))
+            readers.append(ConfigTableReader(table, path: path, log: log))
         }
         return readers
     }
@@ -184,10 +181,10 @@ final class ConfigTableReader {
     /// A value as an error message shows it: `"text"`, `15`, `15.5`, `true`, `a table`.
     static func render(_ value: TOMLValueConvertible) -> String {
         switch value.type {
-        case .string: return "\"\(value.string ?? "")\""
-        case .int: return value.int.map(String.init) ?? "an integer"
-        case .double: return value.double.map { "\($0)" } ?? "a number"
-        case .bool: return value.bool.map { "\($0)" } ?? "a boolean"
+        case .string: return "\"\(value.freedString ?? "")\""
+        case .int: return value.freedInt.map(String.init) ?? "an integer"
+        case .double: return value.freedDouble.map { "\($0)" } ?? "a number"
+        case .bool: return value.freedBool.map { "\($0)" } ?? "a boolean"
         case .table: return "a table"
         case .array: return "an array"
         case .date, .time, .dateTime: return "a \(value.type)"

@@ -23,16 +23,6 @@ struct TOMLTreeCacheTests {
         #expect(parses == 3)
     }
 
-    @Test("keys are read once per table of the kept tree, by path")
-    func keysKept() throws {
-        let cache = TOMLTreeCache()
-        let root = try cache.root(of: "a = 1\nb = 2\n[t]\nc = 3\n") { try TOMLTable(string: $0) }
-        #expect(Set(cache.keys(of: root, at: "", in: root)) == ["a", "b", "t"])
-        let table = try #require(root["t"]?.table)
-        #expect(cache.keys(of: table, at: "t", in: root) == ["c"])
-        #expect(cache.keys(of: table, at: "t", in: root) == ["c"])
-    }
-
     @Test("parsing the same configuration twice gives the same configuration and the same problems")
     func sameTwice() throws {
         let text = minimalConfig(station: "tagline = \"89.9 FM\"")
