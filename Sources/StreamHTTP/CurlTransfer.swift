@@ -143,23 +143,23 @@ final class CurlTransfer: @unchecked Sendable {
     func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) -> Bool {
         thread.assertInside("a header callback")
         if cancelRequested { abortKind = .cancelled; return false }
-        let line = decodeHeaderText(raw).trimmingTrailingNewline()
-        if line.hasPrefix("HTTP/") || line.hasPrefix("ICY ") {
+        switch HTTPHeaderLine.parse(raw) {
+        case .status(let line):
             statusLine = line
             headers = HTTPHeaders()
-        } else if line.isEmpty {
+        case .end:
             let status = currentStatus()
             let redirected = (300..<400).contains(status) && headers["location"] != nil && request.maxRedirects > 0
             if !redirected && status >= 200 && !deliverHead() { abortKind = .cancelled; return false }
-        } else if let first = line.first, first == " " || first == "\t", let last = headers.fields.last {
-            // obsolete line folding: continue the previous value
+        case .continuation(let more):
+            guard let last = headers.fields.last else { break }
             var fields = headers.fields
-            fields[fields.count - 1].value = last.value + " " + line.trimmingSpaces()
+            fields[fields.count - 1].value = last.value + " " + more
             headers = HTTPHeaders(fields)
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon]).trimmingSpaces()
-            let value = String(line[line.index(after: colon)...]).trimmingSpaces()
+        case .field(let name, let value):
             headers.append(name: name, value: value)
+        case .other:
+            break
         }
         return true
     }
@@ -312,26 +312,6 @@ private let curlHeaderCallback: curl_write_callback = { pointer, size, count, co
 }
 
 /// Header bytes as text: UTF-8 when valid, else Latin-1 (SHOUTcast `icy-name` often is).
-func decodeHeaderText(_ bytes: UnsafeRawBufferPointer) -> String {
-    if let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
-    return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-}
-
-extension String {
-    func trimmingTrailingNewline() -> String {
-        var s = Substring(self)
-        while let last = s.last, last == "\r\n" || last == "\n" || last == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
-
 extension Duration {
     /// Whole milliseconds, rounded down, as libcurl's `long`.
     var milliseconds: Int {
