@@ -50,6 +50,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // HeapModule: the deadlines of WakeupTimers (already in the graph through swift-async-algorithms).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -67,7 +69,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(name: "StreamFormats"),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks]),
-        .target(name: "StreamState", dependencies: ["StreamFormats", locks]),
+        .target(name: "StreamState", dependencies: ["StreamFormats", locks,
+                                                    .product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "StreamConfig",
             dependencies: ["StreamState", "StreamFormats", .product(name: "TOMLKit", package: "TOMLKit")]
@@ -116,7 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "StreamFormatsTests", dependencies: ["StreamFormats", "StreamTestSupport"]),
         .testTarget(name: "StreamHTTPTests", dependencies: ["StreamHTTP", "StreamTestSupport"]),
-        .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport"]),
+        .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport", locks]),
         .testTarget(name: "StreamConfigTests", dependencies: ["StreamConfig", "StreamTestSupport", "CMalloc"]),
         .testTarget(name: "StreamWatchTests", dependencies: ["StreamWatch", "StreamTestSupport", logging, locks]),
         .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio + [

@@ -1,4 +1,3 @@
-import Dispatch
 import NIOConcurrencyHelpers
 
 /// A sleep that another task can cut short: a poller waits on it between polls, and
@@ -27,10 +26,10 @@ public final class Wakeup: Sendable {
 
     /// Waits for `duration`, a ``fire()``, or cancellation, whichever comes first.
     ///
-    /// The timeout is one entry in the shared timer of ``timers`` (libdispatch keeps them in
-    /// one heap behind one kernel timer), not a task sleeping beside each waiter: with a
-    /// thousand stations that was a thousand more tasks, each with its allocator slab, alive
-    /// between polls. An entry whose wait ended sooner does nothing when it comes due.
+    /// The timeout is one entry in the heap of ``WakeupTimers`` (one thread for every wait),
+    /// not a task sleeping beside each waiter: with a thousand stations that was a thousand
+    /// more tasks, each with its allocator slab, alive between polls. An entry whose wait
+    /// ended sooner does nothing when it comes due.
     public func wait(for duration: Duration) async {
         let id = state.withLockedValue { s -> UInt64 in s.nextID += 1; return s.nextID }
         await withTaskCancellationHandler {
@@ -43,7 +42,7 @@ public final class Wakeup: Sendable {
                 if now {
                     continuation.resume()
                 } else {
-                    Self.timers.asyncAfter(deadline: Self.deadline(after: duration)) { [weak self] in self?.resume(id) }
+                    WakeupTimers.shared.schedule(after: duration) { [weak self] in self?.resume(id) }
                 }
             }
         } onCancel: {
@@ -53,16 +52,6 @@ public final class Wakeup: Sendable {
 
     /// Whether a wait is under way (for tests).
     var isWaiting: Bool { state.withLockedValue { $0.waiter != nil } }
-
-    /// Now + `duration` (a century or more: never).
-    static func deadline(after duration: Duration) -> DispatchTime {
-        let (seconds, attoseconds) = duration.components
-        guard seconds < 3_000_000_000 else { return .distantFuture }
-        return .now() + .nanoseconds(Int(max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000))
-    }
-
-    /// The queue whose timers end the waits.
-    private static let timers = DispatchQueue(label: "streamd.wakeup-timers")
 
     private func resume(_ id: UInt64) {
         let waiter = state.withLockedValue { s -> CheckedContinuation<Void, Never>? in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 @testable import StreamState
 
@@ -61,10 +62,45 @@ struct WakeupTests {
     }
 
     @Test("deadlines: zero and negative are now, a century or more is never")
-    func deadlines() {
-        #expect(Wakeup.deadline(after: .zero) <= .now())
-        #expect(Wakeup.deadline(after: .seconds(-5)) <= .now())
-        #expect(Wakeup.deadline(after: .seconds(Int64.max)) == .distantFuture)
-        #expect(Wakeup.deadline(after: .seconds(10)) > .now() + .seconds(9))
+    func deadlines() throws {
+        let now = WakeupTimers.now()
+        #expect(try #require(WakeupTimers.deadline(after: .zero)) >= now)
+        #expect(try #require(WakeupTimers.deadline(after: .seconds(-5))) < now + 1_000_000_000)
+        #expect(WakeupTimers.deadline(after: .seconds(Int64.max)) == nil)
+        #expect(WakeupTimers.deadline(after: .seconds(100 * 365 * 86_400)) == nil)
+        #expect(try #require(WakeupTimers.deadline(after: .seconds(10))) > now + 9_000_000_000)
+    }
+
+    @Test("the timer thread: actions run in the order of their deadlines, not of their scheduling")
+    func deadlineOrder() async {
+        let timers = WakeupTimers()
+        let order = NIOLockedValueBox<[Int]>([])
+        let delays = [300, 100, 250, 50, 200, 150]
+        for delay in delays {
+            timers.schedule(after: .milliseconds(delay)) { order.withLockedValue { $0.append(delay) } }
+        }
+        await Self.eventually { order.withLockedValue { $0.count } == delays.count }
+        #expect(order.withLockedValue { $0 } == [50, 100, 150, 200, 250, 300])
+        #expect(timers.pending == 0)
+    }
+
+    @Test("an action due sooner than the deadline the timer thread sleeps until wakes it (not run an hour late)")
+    func earlierWakes() async {
+        let timers = WakeupTimers()
+        timers.schedule(after: .seconds(3600)) {}
+        try? await Task.sleep(for: .milliseconds(200))   // the thread now sleeps toward the hour
+        let ran = NIOLockedValueBox(false)
+        timers.schedule(after: .milliseconds(100)) { ran.withLockedValue { $0 = true } }
+        await Self.eventually { ran.withLockedValue { $0 } }
+        #expect(ran.withLockedValue { $0 }, "the action due in 100 ms had not run 30 s later")
+        #expect(timers.pending == 1)
+    }
+
+    /// Returns when `condition` holds, or after 30 s.
+    static func eventually(_ condition: () -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
