@@ -78,7 +78,8 @@ let package = Package(
         .target(
             name: "StreamWatch",
             dependencies: ["StreamHTTP", "StreamState", "StreamFormats", logging, locks,
-                           .product(name: "Metrics", package: "swift-metrics")]
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "HeapModule", package: "swift-collections")]
         ),
         .target(
             name: "StreamAPI",

@@ -3,6 +3,7 @@ import Logging
 import StreamHTTP
 import StreamState
 import StreamFormats
+import NIOConcurrencyHelpers
 
 /// Polls one now-playing source on its interval and reports each outcome.
 ///
@@ -34,39 +35,76 @@ public struct SourcePoller: Sendable {
 
     var spec: SourceSpec { station.sources[index] }
 
-    /// Polls until the task is cancelled.
+    /// Polls until the task is cancelled (the daemon steps its pollers from a
+    /// ``StepScheduler`` instead; see ``stepped()``).
     public func run() async {
-        var state = PollState()
-        var backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
-        var failures = FailureLog(subject: "source \(station.id)/\(spec.kind.rawValue)")
-        var spreading = PollSpread()
-        while !Task.isCancelled {
-            // The now answer is reported before the day's schedule is fetched: a schedule that
-            // hangs must not hold back (and age) the good answer it follows.
-            // The schedule's fetch counts against the wait and takes at most one interval, so a
-            // schedule that hangs never slows the polls down.
-            let event = await pollNow(&state)
-            if Task.isCancelled { return }
-            reporter.source(index, event)
-            let reported = ContinuousClock.now
-            if case .ok(let snapshot, _, let at) = event, await refreshSchedule(&state, now: at) {
-                if Task.isCancelled { return }
-                reporter.source(index, .ok(snapshot, schedule: state.schedule, at: at))
-            }
-            let spent = ContinuousClock.now - reported
-            let delay: Duration
-            let line: FailureLog.Line?
-            if case .failed(let error) = event {
-                delay = backoff.nextDelay()
-                line = failures.failed("\(error.kind): \(error.message)", at: clock(), retry: delay)
-            } else {
-                backoff.reset()
-                delay = spreading.next(spec.interval)
-                line = failures.recovered(at: clock())
-            }
-            if let line { logger.log(level: line.level, "\(line.text)") }
-            await wakeup.wait(for: max(.zero, delay - spent))
+        var loop = Loop(spec, station: station.id)
+        while let delay = await step(&loop) {
+            await wakeup.wait(for: delay)
         }
+    }
+
+    /// What a poller carries from one poll to the next.
+    struct Loop: Sendable {
+        var state = PollState()
+        var backoff: Backoff
+        var failures: FailureLog
+        var spreading = PollSpread()
+
+        init(_ spec: SourceSpec, station: String) {
+            backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
+            failures = FailureLog(subject: "source \(station)/\(spec.kind.rawValue)")
+        }
+    }
+
+    /// One poll, reported, with the day's schedule when it is due; returns the wait before
+    /// the next poll, or nil when the task was cancelled (nothing more is reported).
+    func step(_ loop: inout Loop) async -> Duration? {
+        if Task.isCancelled { return nil }
+        // The now answer is reported before the day's schedule is fetched: a schedule that
+        // hangs must not hold back (and age) the good answer it follows.
+        // The schedule's fetch counts against the wait and takes at most one interval, so a
+        // schedule that hangs never slows the polls down.
+        let event = await pollNow(&loop.state)
+        if Task.isCancelled { return nil }
+        reporter.source(index, event)
+        let reported = ContinuousClock.now
+        if case .ok(let snapshot, _, let at) = event, await refreshSchedule(&loop.state, now: at) {
+            if Task.isCancelled { return nil }
+            reporter.source(index, .ok(snapshot, schedule: loop.state.schedule, at: at))
+        }
+        let spent = ContinuousClock.now - reported
+        let delay: Duration
+        let line: FailureLog.Line?
+        if case .failed(let error) = event {
+            delay = loop.backoff.nextDelay()
+            line = loop.failures.failed("\(error.kind): \(error.message)", at: clock(), retry: delay)
+        } else {
+            loop.backoff.reset()
+            delay = loop.spreading.next(spec.interval)
+            line = loop.failures.recovered(at: clock())
+        }
+        if let line { logger.log(level: line.level, "\(line.text)") }
+        return max(.zero, delay - spent)
+    }
+
+    /// This poller as a ``SteppedWatcher``, its loop kept between the steps.
+    func stepped() -> any SteppedWatcher {
+        Stepped(poller: self, loop: NIOLockedValueBox(Loop(spec, station: station.id)))
+    }
+
+    private struct Stepped: SteppedWatcher {
+        let poller: SourcePoller
+        let loop: NIOLockedValueBox<Loop>
+
+        func step() async -> Duration? {
+            // One step at a time (the scheduler's promise): the loop is taken out and put back.
+            var current = loop.withLockedValue { $0 }
+            defer { loop.withLockedValue { $0 = current } }
+            return await poller.step(&current)
+        }
+
+        func close() {}
     }
 
     /// What a poller remembers between polls.

@@ -1,11 +1,15 @@
 import StreamState
 
 /// One launch of one station's watchers: its spec, its generation, the wakeups that make
-/// its pollers poll now, and the signals to stop it and to know it stopped.
+/// its watchers with a task of their own act now, and the signals to stop it and to know it
+/// stopped.
 ///
-/// ``run(_:)`` runs every watcher as a child task and returns only when all of them have
-/// ended, which means their transfers have ended too (a cancelled transfer leaves libcurl
-/// before the watcher's `perform` returns). So "stopped" is a fact, not a request.
+/// ``run(_:)`` runs each watcher that keeps a task (a followed stream, an HLS playlist) as a
+/// child task and returns only when all of them have ended, which means their transfers have
+/// ended too (a cancelled transfer leaves libcurl before the watcher's `perform` returns). So
+/// "stopped" is a fact, not a request. The station's sources and probed streams are stepped
+/// by the supervisor's ``StepScheduler`` under the run's generation, and removed from it the
+/// same way.
 final class StationRun: Sendable {
     let spec: StationSpec
     let generation: WatcherGeneration
@@ -33,6 +37,12 @@ final class StationRun: Sendable {
             for await _ in stopRequests {}  // ends at stop() or when this task is cancelled
             group.cancelAll()
         }
+        doneContinuation.finish()
+    }
+
+    /// Ends a run that has no watchers with a task of their own (the scheduler steps the rest)
+    /// at once: ``stopped()`` returns without waiting.
+    func markIdle() {
         doneContinuation.finish()
     }
 

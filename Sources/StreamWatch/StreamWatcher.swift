@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StreamHTTP
 import StreamState
+import NIOConcurrencyHelpers
 
 /// Watches one stream of a station, in follow or probe mode, and reports what it sees.
 ///
@@ -39,40 +40,77 @@ public struct StreamWatcher: Sendable {
 
     var spec: StreamSpec { station.streams[index] }
 
-    /// Watches until the task is cancelled.
+    /// Watches until the task is cancelled. (The daemon steps a probed stream from a
+    /// ``StepScheduler`` instead; see ``stepped()``.)
     public func run() async {
         defer { metadataHealth.close() }
-        if spec.format == .hls || (spec.format == .auto && StreamFormatDetection.isPlaylist(contentType: nil, url: spec.url)) {
+        if watchesPlaylist {
             await hls.run()
             return
         }
         var backoff = Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)
-        while !Task.isCancelled {
-            report(.connecting(at: clock()))
-            let outcome = await makeSession().run(request(), on: engine)
-            if Task.isCancelled { return }
-            if outcome.isPlaylist {
-                await hls.run()
-                return
-            }
-            let healthy = outcome.upSince.map { clock().timeIntervalSince($0) >= tuning.healthyAfter.seconds } ?? false
-            let failure = judge(outcome)
-            let failed = failure != nil
-            let delay: Duration
-            if spec.mode == .probe {
-                delay = failed ? min(backoff.nextDelay(), spec.probeInterval) : spec.probeInterval
-                if !failed { backoff.reset() }
-            } else {
-                if healthy { backoff.reset() }
-                delay = backoff.nextDelay()
-            }
-            if let failure {
-                failures.failed(failure, at: clock(), retry: delay)
-            } else if spec.mode == .probe {
-                failures.recovered(at: clock())
-            }
+        while let delay = await connectOnce(&backoff) {
             await wakeup.wait(for: delay)
         }
+    }
+
+    /// Whether the configuration says this is an HLS playlist (watched by ``HLSWatcher``).
+    var watchesPlaylist: Bool {
+        spec.format == .hls || (spec.format == .auto && StreamFormatDetection.isPlaylist(contentType: nil, url: spec.url))
+    }
+
+    /// Whether the watcher works in steps (a probed stream that is not a playlist), so that
+    /// no task of its own waits between the probes.
+    var isStepped: Bool { spec.mode == .probe && !watchesPlaylist }
+
+    /// One connection (one probe, or one followed session until it ends), reported and
+    /// judged; returns the wait before the next, or nil when cancelled. A response that turns
+    /// out to be a playlist is watched as HLS until cancelled.
+    func connectOnce(_ backoff: inout Backoff) async -> Duration? {
+        if Task.isCancelled { return nil }
+        report(.connecting(at: clock()))
+        let outcome = await makeSession().run(request(), on: engine)
+        if Task.isCancelled { return nil }
+        if outcome.isPlaylist {
+            await hls.run()
+            return nil
+        }
+        let healthy = outcome.upSince.map { clock().timeIntervalSince($0) >= tuning.healthyAfter.seconds } ?? false
+        let failure = judge(outcome)
+        let failed = failure != nil
+        let delay: Duration
+        if spec.mode == .probe {
+            delay = failed ? min(backoff.nextDelay(), spec.probeInterval) : spec.probeInterval
+            if !failed { backoff.reset() }
+        } else {
+            if healthy { backoff.reset() }
+            delay = backoff.nextDelay()
+        }
+        if let failure {
+            failures.failed(failure, at: clock(), retry: delay)
+        } else if spec.mode == .probe {
+            failures.recovered(at: clock())
+        }
+        return delay
+    }
+
+    /// This watcher as a ``SteppedWatcher`` (one probe a step), its backoff kept between steps.
+    func stepped() -> any SteppedWatcher {
+        Stepped(watcher: self, backoff: NIOLockedValueBox(Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)))
+    }
+
+    private struct Stepped: SteppedWatcher {
+        let watcher: StreamWatcher
+        let backoff: NIOLockedValueBox<Backoff>
+
+        func step() async -> Duration? {
+            // One step at a time (the scheduler's promise): the backoff is taken out and put back.
+            var current = backoff.withLockedValue { $0 }
+            defer { backoff.withLockedValue { $0 = current } }
+            return await watcher.connectOnce(&current)
+        }
+
+        func close() { watcher.metadataHealth.close() }
     }
 
     private var hls: HLSWatcher {

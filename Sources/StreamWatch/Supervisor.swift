@@ -7,10 +7,11 @@ import NIOConcurrencyHelpers
 /// Runs the watchers of every station and feeds the store, as one tree of child tasks.
 ///
 /// ``run(_:)`` owns everything it starts: a task applying observations to the store in
-/// order, the store's clock, and one child task per station whose own children are the
-/// station's watchers (one per stream and per source; all their transfers go through the one
-/// engine thread). It returns only when every watcher has ended and everything they reported
-/// has been applied, so the caller can write the final state.
+/// order, the store's clock, the ``StepScheduler`` that steps every source's polls and every
+/// probed stream's probes (a task per step, none between steps), and a child task per
+/// station with followed streams, whose own children watch those streams (all their transfers
+/// go through the one engine thread). It returns only when every watcher has ended and
+/// everything they reported has been applied, so the caller can write the final state.
 ///
 /// A reconfiguration (``reconfigure(_:live:)``) is carried out by the run loop itself, one
 /// at a time: the watchers of changed and removed stations are stopped and awaited (their
@@ -31,6 +32,8 @@ public final class Supervisor: Sendable {
     private let commands: AsyncStream<Command>
     private let commandContinuation: AsyncStream<Command>.Continuation
     private let state = NIOLockedValueBox(State())
+    /// The sources' polls and the streams' probes, stepped from one heap of deadlines.
+    private let scheduler = StepScheduler()
 
     private enum Command: Sendable {
         case reconfigure([StationSpec], live: String?, reply: UInt64)
@@ -79,6 +82,7 @@ public final class Supervisor: Sendable {
             applying.addTask { [store, inbox] in await store.consume(inbox) }
             await withDiscardingTaskGroup { watching in
                 watching.addTask { [store] in await store.runClock() }
+                watching.addTask { [scheduler] in await scheduler.run() }
                 let runs = state.withLockedValue { state in stations.map { StationRun(spec: $0, generation: state.nextGeneration()) } }
                 await store.adopt(generations: Dictionary(uniqueKeysWithValues: runs.map { ($0.spec.id, $0.generation) }))
                 for run in runs { launch(run, in: &watching) }
@@ -134,12 +138,13 @@ public final class Supervisor: Sendable {
     /// Returns false when no such station runs.
     @discardableResult
     public func refresh(station: String?) -> Bool {
-        let wakeups = state.withLockedValue { state -> [Wakeup]? in
-            if let station { return state.stations[station]?.wakeups }
-            return state.stations.values.flatMap(\.wakeups)
+        let runs = state.withLockedValue { state -> [StationRun]? in
+            if let station { return state.stations[station].map { [$0] } }
+            return Array(state.stations.values)
         }
-        guard let wakeups else { return false }
-        wakeups.forEach { $0.fire() }
+        guard let runs else { return false }
+        runs.forEach { $0.wakeups.forEach { $0.fire() } }
+        scheduler.stepNow(owners: station == nil ? nil : runs.map(\.generation))
         return true
     }
 
@@ -164,6 +169,7 @@ public final class Supervisor: Sendable {
             return gone
         }
         for run in stopping { run.stop() }
+        await scheduler.remove(owners: stopping.map(\.generation))
         for run in stopping { await run.stopped() }
         let starting = state.withLockedValue { state in
             stations.filter { state.stations[$0.id] == nil }.map { StationRun(spec: $0, generation: state.nextGeneration()) }
@@ -176,25 +182,37 @@ public final class Supervisor: Sendable {
 
     private func launch(_ run: StationRun, in group: inout DiscardingTaskGroup) {
         state.withLockedValue { $0.stations[run.spec.id] = run }
-        let watchers = makeWatchers(run)
-        group.addTask { await run.run(watchers) }
+        let (tasks, steps) = makeWatchers(run)
+        scheduler.add(steps, owner: run.generation)
+        if tasks.isEmpty {
+            run.markIdle()
+        } else {
+            group.addTask { await run.run(tasks) }
+        }
     }
 
-    private func makeWatchers(_ run: StationRun) -> [@Sendable () async -> Void] {
+    /// The station's watchers: those that keep a task (followed streams, HLS playlists) and
+    /// those the scheduler steps (sources, probed streams).
+    private func makeWatchers(_ run: StationRun) -> (tasks: [@Sendable () async -> Void], steps: [any SteppedWatcher]) {
         let spec = run.spec
         let reporter = WatchReporter(station: spec.id, generation: run.generation) { [inbox] in inbox.send($0) }
-        var watchers: [@Sendable () async -> Void] = []
+        var tasks: [@Sendable () async -> Void] = []
+        var steps: [any SteppedWatcher] = []
         for index in spec.streams.indices {
             let watcher = StreamWatcher(station: spec, index: index, engine: engine, wakeup: run.wakeups[index],
                                         tuning: tuning, logger: logger, clock: clock, reporter: reporter)
-            watchers.append { await watcher.run() }
+            if watcher.isStepped {
+                steps.append(watcher.stepped())
+            } else {
+                tasks.append { await watcher.run() }
+            }
         }
         for index in spec.sources.indices {
             let poller = SourcePoller(station: spec, index: index, engine: engine,
                                       wakeup: run.wakeups[spec.streams.count + index],
                                       logger: logger, clock: clock, reporter: reporter)
-            watchers.append { await poller.run() }
+            steps.append(poller.stepped())
         }
-        return watchers
+        return (tasks, steps)
     }
 }
