@@ -45,6 +45,8 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     private var decoder = Decoder.undecided
     private var streamName: String?
     private var lastTitle: String?
+    /// The payload of the last ICY block that parsed, and whether it carried a title or URL.
+    private var lastBlock: (payload: [UInt8], announced: Bool)?
     private var outcome = Outcome(result: .failure(HTTPError(kind: .other, message: "not finished", url: "")),
                                   refusal: nil, isPlaylist: false, receivedAudio: false, probeSatisfied: false)
     private var meter = RateMeter()
@@ -209,6 +211,12 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     // MARK: Titles and rate
 
     private func handleICY(_ block: IcyMetadataBlock) {
+        // A title repeats in every block until it changes (once a second or so per stream):
+        // the same bytes as the last block that parsed have nothing new to parse or announce.
+        if unparsedInARow == 0, let last = lastBlock, last.payload == block.payload {
+            if probe && last.announced { outcome.probeSatisfied = true }
+            return
+        }
         let metadata: IcyMetadata
         do {
             metadata = try IcyMetadata.parse(block, charset: charset)
@@ -228,7 +236,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             lastTitle = nil  // announce the title again: the degraded stream's title was cleared
         }
         unparsedInARow = 0
-        guard metadata.streamTitle != nil || metadata.streamURL != nil else { return }
+        let announced = metadata.streamTitle != nil || metadata.streamURL != nil
+        lastBlock = (block.payload, announced)
+        guard announced else { return }
         let raw = (metadata.streamTitle ?? "") + "|" + (metadata.streamURL ?? "")
         announce(metadata.track(streamName: streamName), raw: raw, container: "icy")
     }

@@ -23,6 +23,11 @@ struct StreamWatcherTests {
             let second = try await waitFor(store, station: "test-fm", "second title") { $0.now.song?.title == "So What" }
             #expect(second.recent.first?.title == "Feeling Good")
             #expect(second.now.text == "Miles Davis – So What")
+            // Back to a title seen before (the blocks repeat each title until it changes;
+            // a repeat is skipped, a return is news).
+            server.setTitle("Nina Simone - Feeling Good", for: "/live")
+            let third = try await waitFor(store, station: "test-fm", "the first title again") { $0.now.song?.title == "Feeling Good" }
+            #expect(third.recent.first?.title == "So What")
         }
         await server.shutdown()
     }
