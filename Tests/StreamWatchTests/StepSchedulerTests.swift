@@ -21,12 +21,14 @@ struct StepSchedulerTests {
             var hang = false
             var stepTime: Duration = .milliseconds(5)
             var wait: Duration? = .milliseconds(20)
+            var firstStepAt: ContinuousClock.Instant?
         }
         let record = NIOLockedValueBox(Record())
 
         func step() async -> Duration? {
             let (hang, time) = record.withLockedValue { r -> (Bool, Duration) in
                 r.steps += 1
+                if r.firstStepAt == nil { r.firstStepAt = .now }
                 r.running += 1
                 r.mostAtOnce = max(r.mostAtOnce, r.running)
                 return (r.hang, r.stepTime)
@@ -120,6 +122,23 @@ struct StepSchedulerTests {
         }
         scheduler.add([Recorder()], owner: WatcherGeneration(rawValue: 8))
         #expect(scheduler.count == 0, "added after the end")
+    }
+
+    @Test("the first steps of many watchers added at once are spread, not all at one moment")
+    func firstStepsSpread() async throws {
+        let scheduler = StepScheduler()
+        let many = (0..<200).map { _ in Recorder() }
+        for recorder in many { recorder.record.withLockedValue { $0.wait = .seconds(3600) } }
+        let running = Task { await scheduler.run() }
+        let added = ContinuousClock.now
+        for (index, recorder) in many.enumerated() {
+            scheduler.add([recorder], owner: WatcherGeneration(rawValue: UInt64(index + 1)))
+        }
+        try await eventually { many.allSatisfy { $0.steps == 1 } }
+        let last = many.compactMap { $0.record.withLockedValue { $0.firstStepAt } }.max()!
+        #expect(last - added >= StepScheduler.firstStepSpacing * 199, "200 first steps took \(last - added)")
+        running.cancel()
+        await running.value
     }
 
     /// Returns once `condition` holds (30 s at most: the machine may be slow).
