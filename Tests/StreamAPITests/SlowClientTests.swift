@@ -88,4 +88,29 @@ struct SlowClientTests {
             #expect(texts.allSatisfy { $0.hasPrefix("HTTP/1.1 200 OK\r\n") }, "\(texts.map { $0.prefix(100) })")
         }
     }
+
+    @Test("a slow request after a quick one on the same connection gets the whole limit from its own first byte, then 408")
+    func slowAfterQuick() async throws {
+        try await withAPIServer(limits: APILimits(idleTimeout: .seconds(60), requestTimeout: .seconds(2))) { api in
+            let (first, slow) = try await onOwnThread("test.keepalive") { () -> (String, TrickleOutcome) in
+                let connection = try UnixSocket(path: api.socketPath)
+                defer { connection.closeNow() }
+                _ = connection.sendAll(Array("GET /v1/now HTTP/1.1\r\nHost: streamd\r\n\r\n".utf8))
+                var bytes: [UInt8] = []
+                while SocketHTTP.parse(bytes) == nil, let chunk = connection.readSome(timeout: 5), !chunk.isEmpty {
+                    bytes += chunk
+                }
+                // The quick request's limit would end 2 s after it began; the slow one starts
+                // 1.5 s in, so a limit not restarted for it would cut it after 0.5 s.
+                Thread.sleep(forTimeInterval: 1.5)
+                let head = "GET /v1/state HTTP/1.1\r\nHost: streamd\r\nX-Slow: " + String(repeating: "a", count: 30)
+                return (String(decoding: bytes, as: UTF8.self), connection.trickle(Array(head.utf8), every: .milliseconds(250)))
+            }
+            #expect(first.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(first.prefix(100))")
+            let closed = try #require(slow.closedAfter, "the slow request was never closed (\(slow.sent) bytes sent)")
+            #expect(closed >= .seconds(2), "cut after \(closed), before its own 2 s")
+            #expect(closed < .seconds(10), "closed only after \(closed)")
+            #expect(slow.text.hasPrefix("HTTP/1.1 408 "), "\(slow.text.prefix(200))")
+        }
+    }
 }
