@@ -3,7 +3,6 @@ import Logging
 import StreamHTTP
 import StreamState
 import StreamFormats
-import NIOConcurrencyHelpers
 
 /// Polls one now-playing source on its interval and reports each outcome.
 ///
@@ -90,21 +89,7 @@ public struct SourcePoller: Sendable {
 
     /// This poller as a ``SteppedWatcher``, its loop kept between the steps.
     func stepped() -> any SteppedWatcher {
-        Stepped(poller: self, loop: NIOLockedValueBox(Loop(spec, station: station.id)))
-    }
-
-    private struct Stepped: SteppedWatcher {
-        let poller: SourcePoller
-        let loop: NIOLockedValueBox<Loop>
-
-        func step() async -> Duration? {
-            // One step at a time (the scheduler's promise): the loop is taken out and put back.
-            var current = loop.withLockedValue { $0 }
-            defer { loop.withLockedValue { $0 = current } }
-            return await poller.step(&current)
-        }
-
-        func close() {}
+        LoopedWatcher(Loop(spec, station: station.id)) { [self] loop in await step(&loop) }
     }
 
     /// What a poller remembers between polls.

@@ -2,18 +2,6 @@ import HeapModule
 import NIOConcurrencyHelpers
 import StreamState
 
-/// A watcher that works in steps: one poll or one probe, then a wait that the
-/// ``StepScheduler`` keeps for it, with no task of its own alive in between.
-protocol SteppedWatcher: Sendable {
-    /// One poll or probe. Returns the wait before the next step; nil when the watcher has
-    /// nothing more to do (it was cancelled). A step may also run for as long as the watcher
-    /// lives: a probe that finds an HLS playlist watches the playlist until cancelled.
-    func step() async -> Duration?
-
-    /// The watcher was removed and its last step has ended (metrics it owns go).
-    func close()
-}
-
 /// Runs the stepped watchers of every station (the sources' polls and the streams' probes)
 /// from one heap of deadlines, instead of a task per watcher sleeping between steps.
 ///

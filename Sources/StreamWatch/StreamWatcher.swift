@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import StreamHTTP
 import StreamState
-import NIOConcurrencyHelpers
 
 /// Watches one stream of a station, in follow or probe mode, and reports what it sees.
 ///
@@ -96,21 +95,8 @@ public struct StreamWatcher: Sendable {
 
     /// This watcher as a ``SteppedWatcher`` (one probe a step), its backoff kept between steps.
     func stepped() -> any SteppedWatcher {
-        Stepped(watcher: self, backoff: NIOLockedValueBox(Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum)))
-    }
-
-    private struct Stepped: SteppedWatcher {
-        let watcher: StreamWatcher
-        let backoff: NIOLockedValueBox<Backoff>
-
-        func step() async -> Duration? {
-            // One step at a time (the scheduler's promise): the backoff is taken out and put back.
-            var current = backoff.withLockedValue { $0 }
-            defer { backoff.withLockedValue { $0 = current } }
-            return await watcher.connectOnce(&current)
-        }
-
-        func close() { watcher.metadataHealth.close() }
+        LoopedWatcher(Backoff(initial: tuning.reconnectInitial, maximum: tuning.reconnectMaximum),
+                      onClose: { [metadataHealth] in metadataHealth.close() }) { [self] backoff in await connectOnce(&backoff) }
     }
 
     private var hls: HLSWatcher {
