@@ -68,7 +68,8 @@ let package = Package(
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
         .target(name: "StreamFormats"),
-        .target(name: "StreamHTTP", dependencies: ["CCurl", locks]),
+        .target(name: "StreamHTTP", dependencies: ["CCurl", locks,
+                                                   .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "StreamState", dependencies: ["StreamFormats", locks,
                                                     .product(name: "HeapModule", package: "swift-collections")]),
         .target(

@@ -22,7 +22,7 @@ ALLOWED = {
     "CCurl": set(),
     "CMalloc": set(),
     "StreamFormats": set(),
-    "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers"},
+    "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers", "HeapModule"},
     # CTOML: TOMLKit's own C layer, for the reads that free TOMLKit's copies
     # (TOMLKit+FreedReads.swift); it comes with the TOMLKit product.

@@ -24,6 +24,9 @@ public final class CurlEngine: @unchecked Sendable {
     // `multi` is valid until the inbox says `.freed`; `active` belongs to the engine thread.
     private let multi: UnsafeMutableRawPointer
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// The engine thread runs timed work (``schedule(at:_:)``): what it submits is added in
+    /// the same turn, without waking the thread. Read and written on the engine thread only.
+    private var runningTimers = false
     private let inbox: NIOLockedValueBox<Inbox>
     private let stopped = DispatchSemaphore(value: 0)
     private let beats = Atomic<UInt64>(0)
@@ -36,6 +39,7 @@ public final class CurlEngine: @unchecked Sendable {
         var phase = Phase.running
         var stall: Duration?
         var userAgent: String
+        var timers = EngineTimers()
     }
 
     /// Starts the engine thread. Throws when libcurl cannot be initialised.
@@ -117,7 +121,7 @@ public final class CurlEngine: @unchecked Sendable {
         let accepted = inbox.withLockedValue { inbox -> Bool in
             guard inbox.phase == .running else { return false }
             inbox.additions.append(transfer)
-            curl_multi_wakeup(multi)
+            if !(thread.isInside && runningTimers) { curl_multi_wakeup(multi) }
             return true
         }
         if !accepted {
@@ -149,6 +153,18 @@ public final class CurlEngine: @unchecked Sendable {
         inbox.withLockedValue { inbox in
             inbox.phase = .freed
             curl_multi_cleanup(multi)
+        }
+    }
+
+    /// Runs `work` on the engine thread once `deadline` has come (at its next turn when it has
+    /// passed): the engine's sleep ends at the earliest such deadline, so no other thread wakes
+    /// for it. `work` must be quick and must not block (every transfer waits for it); it may
+    /// start transfers, which begin in the same turn. Work not yet due when the engine shuts
+    /// down never runs.
+    public func schedule(at deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () -> Void) {
+        inbox.withLockedValue { inbox in
+            guard inbox.phase == .running else { return }
+            if inbox.timers.insert(at: deadline, work) { curl_multi_wakeup(multi) }
         }
     }
 
@@ -191,6 +207,11 @@ public final class CurlEngine: @unchecked Sendable {
         var running: Int32 = 0
         while true {
             beats.add(1, ordering: .relaxed)
+            // Timed work first, so that the transfers it starts are added in this turn.
+            let due = inbox.withLockedValue { $0.timers.wake(now: .now) }
+            runningTimers = true
+            for work in due { work() }
+            runningTimers = false
             let (additions, cancellations, shuttingDown, stall, userAgent) = inbox.withLockedValue { inbox in
                 defer { inbox.additions.removeAll(); inbox.cancellations.removeAll(); inbox.stall = nil }
                 return (inbox.additions, inbox.cancellations, inbox.phase != .running, inbox.stall, inbox.userAgent)
@@ -202,12 +223,14 @@ public final class CurlEngine: @unchecked Sendable {
 
             curl_multi_perform(multi, &running)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            let timeout = inbox.withLockedValue { $0.timers.sleep(now: .now, longest: .seconds(1)) }
+            curl_multi_poll(multi, nil, 0, timeout, nil)
         }
         for transfer in Array(active.values) { remove(transfer, because: "the HTTP engine is shutting down") }
         // Anything submitted in the race with shutdown is finished here too.
         let late = inbox.withLockedValue { inbox in
             inbox.phase = .exited
+            inbox.timers.removeAll()
             defer { inbox.additions.removeAll(); inbox.cancellations.removeAll() }
             return inbox.additions
         }

@@ -49,6 +49,8 @@ public struct SourcePoller: Sendable {
         var backoff: Backoff
         var failures: FailureLog
         var spreading = PollSpread()
+        /// When the quick step under way began (the time its answer is reported at).
+        var quickStartedAt: Date?
 
         init(_ spec: SourceSpec, station: String) {
             backoff = Backoff(initial: spec.interval, maximum: spec.interval * 8)
@@ -60,11 +62,20 @@ public struct SourcePoller: Sendable {
     /// the next poll, or nil when the task was cancelled (nothing more is reported).
     func step(_ loop: inout Loop) async -> Duration? {
         if Task.isCancelled { return nil }
+        let startedAt = clock()
+        let fetched = await fetch(loop.state)
+        return await rest(&loop, fetched, startedAt: startedAt)
+    }
+
+    /// A step after its fetch: the answer decoded and reported, the day's schedule when due,
+    /// and the wait before the next poll (nil when the task was cancelled).
+    func rest(_ loop: inout Loop, _ fetched: Result<HTTPResponse, HTTPError>, startedAt: Date) async -> Duration? {
+        if Task.isCancelled { return nil }
         // The now answer is reported before the day's schedule is fetched: a schedule that
         // hangs must not hold back (and age) the good answer it follows.
         // The schedule's fetch counts against the wait and takes at most one interval, so a
         // schedule that hangs never slows the polls down.
-        let event = await pollNow(&loop.state)
+        let event = await answer(fetched, &loop.state, at: startedAt)
         if Task.isCancelled { return nil }
         reporter.source(index, event)
         let reported = ContinuousClock.now
@@ -72,7 +83,12 @@ public struct SourcePoller: Sendable {
             if Task.isCancelled { return nil }
             reporter.source(index, .ok(snapshot, schedule: loop.state.schedule, at: at))
         }
-        let spent = ContinuousClock.now - reported
+        return conclude(&loop, event, spent: ContinuousClock.now - reported)
+    }
+
+    /// The wait before the next poll after `event` (backing off after a failure, the
+    /// interval spread otherwise, less `spent` since the report), with the failure log's line.
+    private func conclude(_ loop: inout Loop, _ event: SourceEvent, spent: Duration) -> Duration {
         let delay: Duration
         let line: FailureLog.Line?
         if case .failed(let error) = event {
@@ -87,9 +103,43 @@ public struct SourcePoller: Sendable {
         return max(.zero, delay - spent)
     }
 
-    /// This poller as a ``SteppedWatcher``, its loop kept between the steps.
+    /// This poller as a ``SteppedWatcher``, its loop kept between the steps. A poll that
+    /// has a last answer to repeat begins on the engine thread and ends there when the answer
+    /// did not change (a 304, or the same bytes): no task, no decode, no thread hand-off.
     func stepped() -> any SteppedWatcher {
-        LoopedWatcher(Loop(spec, station: station.id)) { [self] loop in await step(&loop) }
+        let quick = QuickFetch<Loop>(
+            engine: engine,
+            request: { [self] loop in quickRequest(&loop) },
+            answer: { [self] loop, fetched in quickAnswer(&loop, fetched) },
+            rest: { [self] loop, fetched in
+                let startedAt = loop.quickStartedAt ?? clock()
+                return await rest(&loop, fetched, startedAt: startedAt)
+            })
+        return LoopedWatcher(Loop(spec, station: station.id), quick: quick) { [self] loop in await step(&loop) }
+    }
+
+    /// The request of a quick step, or nil when this poll needs the full step (no answer yet
+    /// to repeat, or the day's schedule is due).
+    private func quickRequest(_ loop: inout Loop) -> HTTPRequest? {
+        guard loop.state.lastSnapshot != nil else { return nil }
+        let now = clock()
+        guard !scheduleDue(loop.state, now: now) else { return nil }
+        loop.quickStartedAt = now
+        return request(loop.state)
+    }
+
+    /// On the engine thread: a quick step's answer when it repeats the last one, reported,
+    /// with the wait before the next poll; nil when the full step must take it.
+    private func quickAnswer(_ loop: inout Loop, _ fetched: Result<HTTPResponse, HTTPError>) -> Duration? {
+        guard let startedAt = loop.quickStartedAt, let last = loop.state.lastSnapshot,
+              case .success(let response) = fetched, response.head.isSuccess || response.notModified else { return nil }
+        if !response.notModified {
+            guard !perPollSecondary, response.body == loop.state.lastBody else { return nil }
+            loop.state.unchangedBodies += 1
+        }
+        let event = SourceEvent.ok(last, schedule: loop.state.schedule, at: startedAt)
+        reporter.source(index, event)
+        return conclude(&loop, event, spent: .zero)
     }
 
     /// What a poller remembers between polls.
@@ -138,12 +188,35 @@ public struct SourcePoller: Sendable {
     /// One poll without the schedule: fetch and parse (the schedule as it stands).
     func pollNow(_ state: inout PollState) async -> SourceEvent {
         let now = clock()
+        return await answer(await fetch(state), &state, at: now)
+    }
+
+    /// The conditional GET of a poll.
+    private func request(_ state: PollState) -> HTTPRequest {
+        var request = HTTPRequest(url: spec.url, totalTimeout: spec.timeout, validators: state.validators)
+        if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
+        return request
+    }
+
+    private func fetch(_ state: PollState) async -> Result<HTTPResponse, HTTPError> {
         do {
-            var request = HTTPRequest(url: spec.url, totalTimeout: spec.timeout, validators: state.validators)
-            if let token = spec.token { request.headers.append(("Authorization", "Bearer \(token)")) }
-            let response = try await engine.fetch(request).requireSuccess()
+            return .success(try await engine.fetch(request(state)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Whether each poll also fetches a secondary answer (Spinitron's playlists).
+    private var perPollSecondary: Bool {
+        spec.secondaryURL != nil && !SourceDecoder.secondaryIsDaily(spec.kind)
+    }
+
+    /// What a poll's answer says: the last snapshot again for a 304 or the same bytes, else
+    /// the kind's parser on the body (with the secondary answer, when the kind has one).
+    private func answer(_ fetched: Result<HTTPResponse, HTTPError>, _ state: inout PollState, at now: Date) async -> SourceEvent {
+        do {
+            let response = try fetched.get().requireSuccess()
             let snapshot: SourceSnapshot
-            let perPollSecondary = spec.secondaryURL != nil && !SourceDecoder.secondaryIsDaily(spec.kind)
             if response.notModified, let last = state.lastSnapshot {
                 snapshot = last
             } else if !perPollSecondary, let last = state.lastSnapshot, response.body == state.lastBody {
@@ -152,7 +225,7 @@ public struct SourcePoller: Sendable {
                 state.unchangedBodies += 1
             } else {
                 var secondary: [UInt8]?
-                if let url = spec.secondaryURL, !SourceDecoder.secondaryIsDaily(spec.kind) {
+                if let url = spec.secondaryURL, perPollSecondary {
                     secondary = await fetchSecondary(url, &state)
                 }
                 snapshot = try SourceDecoder.snapshot(spec.kind, body: response.body, secondary: secondary,
@@ -167,13 +240,18 @@ public struct SourcePoller: Sendable {
         }
     }
 
+    /// True when the kind has a day's schedule and the station-local day has none yet.
+    private func scheduleDue(_ state: PollState, now: Date) -> Bool {
+        guard spec.secondaryURL != nil, SourceDecoder.secondaryIsDaily(spec.kind) else { return false }
+        return state.scheduleDay != StationLocalTime(timeZone: station.timeZone).day(of: now)
+    }
+
     /// Fetches the day's schedule when the station-local day has none yet; true when it
     /// fetched one.
     @discardableResult
     private func refreshSchedule(_ state: inout PollState, now: Date) async -> Bool {
-        guard let url = spec.secondaryURL, SourceDecoder.secondaryIsDaily(spec.kind) else { return false }
+        guard let url = spec.secondaryURL, scheduleDue(state, now: now) else { return false }
         let today = StationLocalTime(timeZone: station.timeZone).day(of: now)
-        guard state.scheduleDay != today else { return false }
         let dated = url + (url.contains("?") ? "&" : "?") + "date=\(today)"
         do {
             let body = try await fetchBody(dated, timeout: min(spec.timeout, spec.interval))

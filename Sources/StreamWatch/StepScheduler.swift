@@ -1,5 +1,6 @@
 import HeapModule
 import NIOConcurrencyHelpers
+import StreamHTTP
 import StreamState
 
 /// Runs the stepped watchers of every station (the sources' polls and the streams' probes)
@@ -13,31 +14,41 @@ import StreamState
 /// The steps are owned: ``remove(owners:)`` cancels the running steps of those owners and
 /// returns when they have ended (their transfers too), and ``run()`` does the same for every
 /// step when it is cancelled, so "stopped" stays a fact.
+///
+/// The heap's clock is the HTTP engine's own sleep (``CurlEngine/schedule(at:_:)``): due
+/// steps start on the engine thread, and a watcher that offers a quick step (a poll that can
+/// end there when its answer did not change) starts its transfer there and then, with no task
+/// at all. Polling 1,000 stations, the thread hand-offs of a poll (a timer thread, the
+/// scheduler's task, the step's task, the engine thread, the step's task again) were the
+/// largest cost (Benchmarks/README.md).
 final class StepScheduler: Sendable {
-    private struct Job {
+    fileprivate struct Job {
         let owner: WatcherGeneration
         let watcher: any SteppedWatcher
         /// When the next step is due (the heap holds it; an entry whose time differs is stale).
         var due: ContinuousClock.Instant
         /// The step under way.
-        var running: Task<Void, Never>?
+        var running: StepRun?
         /// Asked to step at once while a step was under way: the next one follows without a wait.
         var stepAgainAtOnce = false
     }
 
-    private struct Due: Comparable {
+    fileprivate struct Due: Comparable {
         let at: ContinuousClock.Instant
         let id: UInt64
         static func < (a: Due, b: Due) -> Bool { (a.at, a.id) < (b.at, b.id) }
     }
 
-    private struct State {
+    fileprivate struct State {
         var jobs: [UInt64: Job] = [:]
         var owned: [WatcherGeneration: [UInt64]] = [:]
         var heap = Heap<Due>()
         var nextID: UInt64 = 0
-        /// The deadline ``run()`` sleeps until (a due time before it must wake it).
-        var sleepingUntil: ContinuousClock.Instant?
+        /// The earliest time the engine will run ``dispatch(armed:)`` at (a due time before it
+        /// must be armed).
+        var armedAt: ContinuousClock.Instant?
+        /// ``run()`` has begun: steps start.
+        var started = false
         var closed = false
         /// The earliest a newly added watcher's first step may be (see ``firstStepSpacing``).
         var nextFirstStep: ContinuousClock.Instant?
@@ -53,18 +64,22 @@ final class StepScheduler: Sendable {
     static let firstStepSpacing: Duration = .microseconds(500)
 
     private let state = NIOLockedValueBox(State())
+    private let engine: CurlEngine
+    /// Ends ``run()``'s wait when it is cancelled.
     private let wakeup = Wakeup()
 
-    /// A scheduler; nothing steps until ``run()`` runs.
-    init() {}
+    /// A scheduler whose steps start on `engine`'s thread; nothing steps until ``run()`` runs.
+    init(engine: CurlEngine) {
+        self.engine = engine
+    }
 
     /// Adds `owner`'s watchers, due at once but each at least ``firstStepSpacing`` after the
     /// previous addition's. Ignored after ``run()`` has ended.
     func add(_ watchers: [any SteppedWatcher], owner: WatcherGeneration) {
         guard !watchers.isEmpty else { return }
         let now = ContinuousClock.now
-        let wake = state.withLockedValue { s -> Bool in
-            guard !s.closed else { return false }
+        let arm = state.withLockedValue { s -> ContinuousClock.Instant? in
+            guard !s.closed else { return nil }
             for watcher in watchers {
                 let due = max(now, s.nextFirstStep ?? now)
                 s.nextFirstStep = due + Self.firstStepSpacing
@@ -73,9 +88,9 @@ final class StepScheduler: Sendable {
                 s.owned[owner, default: []].append(s.nextID)
                 s.heap.insert(Due(at: due, id: s.nextID))
             }
-            return true
+            return s.armIfEarlier()
         }
-        if wake { wakeup.fire() }
+        arm.map(self.arm)
     }
 
     /// Removes the watchers of `owners`: cancels their running steps and returns when those
@@ -93,7 +108,7 @@ final class StepScheduler: Sendable {
     /// steps again as soon as it has finished.
     func stepNow(owners: [WatcherGeneration]?) {
         let now = ContinuousClock.now
-        state.withLockedValue { s in
+        let arm = state.withLockedValue { s -> ContinuousClock.Instant? in
             let ids = owners.map { $0.flatMap { s.owned[$0] ?? [] } } ?? Array(s.jobs.keys)
             for id in ids {
                 guard var job = s.jobs[id] else { continue }
@@ -105,8 +120,9 @@ final class StepScheduler: Sendable {
                 }
                 s.jobs[id] = job
             }
+            return s.armIfEarlier()
         }
-        wakeup.fire()
+        arm.map(self.arm)
     }
 
     /// How many watchers are scheduled (for tests).
@@ -115,24 +131,13 @@ final class StepScheduler: Sendable {
     /// Starts each step when it is due, until cancelled; then cancels the running steps and
     /// returns when they have ended.
     func run() async {
+        let arm = state.withLockedValue { s -> ContinuousClock.Instant? in
+            s.started = !s.closed
+            return s.armIfEarlier(force: true)
+        }
+        arm.map(self.arm)
         while !Task.isCancelled {
-            let now = ContinuousClock.now
-            let next = state.withLockedValue { s -> ContinuousClock.Instant? in
-                while let first = s.heap.min, first.at <= now {
-                    s.heap.removeMin()
-                    guard var job = s.jobs[first.id], job.running == nil, job.due == first.at else { continue }
-                    let id = first.id
-                    let watcher = job.watcher
-                    job.running = Task { [self] in
-                        let wait = await watcher.step()
-                        finished(id, wait: wait)
-                    }
-                    s.jobs[id] = job
-                }
-                s.sleepingUntil = s.heap.min?.at
-                return s.sleepingUntil
-            }
-            await wakeup.wait(for: next.map { $0 - now } ?? .seconds(3600))
+            await wakeup.wait(for: .seconds(3600))
         }
         let all = state.withLockedValue { s -> [Job] in
             s.closed = true
@@ -143,32 +148,95 @@ final class StepScheduler: Sendable {
         await end(all)
     }
 
+    /// Has the engine run ``dispatch(armed:)`` at `deadline`.
+    private func arm(_ deadline: ContinuousClock.Instant) {
+        engine.schedule(at: deadline) { [self] in dispatch(armed: deadline) }
+    }
+
+    /// On the engine thread, at a time armed for: starts the steps due now, and arms the next.
+    private func dispatch(armed: ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        var starting: [(id: UInt64, watcher: any SteppedWatcher, run: StepRun)] = []
+        let next = state.withLockedValue { s -> ContinuousClock.Instant? in
+            if s.armedAt == armed { s.armedAt = nil }
+            guard s.started, !s.closed else { return nil }
+            while let first = s.heap.min, first.at <= now {
+                s.heap.removeMin()
+                guard var job = s.jobs[first.id], job.running == nil, job.due == first.at else { continue }
+                let run = StepRun()
+                job.running = run
+                s.jobs[first.id] = job
+                starting.append((first.id, job.watcher, run))
+            }
+            return s.armIfEarlier()
+        }
+        for (id, watcher, run) in starting { begin(id, watcher, run) }
+        next.map(self.arm)
+    }
+
+    /// Starts one step: quick on the engine thread when the watcher offers it, else in a task.
+    private func begin(_ id: UInt64, _ watcher: any SteppedWatcher, _ run: StepRun) {
+        let transfer = watcher.startQuickStep { [self] end in
+            switch end {
+            case .wait(let wait):
+                finished(id, wait: wait)
+                run.end()
+            case .continueInTask(let rest):
+                run.attach(Task {
+                    let wait = await rest()
+                    finished(id, wait: wait)
+                    run.end()
+                })
+            }
+        }
+        if let transfer {
+            run.attach(transfer)
+        } else {
+            run.attach(Task {
+                let wait = await watcher.step()
+                finished(id, wait: wait)
+                run.end()
+            })
+        }
+    }
+
     /// A step ended: the watcher is due again after `wait` (at once when asked meanwhile).
     private func finished(_ id: UInt64, wait: Duration?) {
         let now = ContinuousClock.now
-        let (wake, done) = state.withLockedValue { s -> (Bool, (any SteppedWatcher)?) in
-            guard var job = s.jobs[id] else { return (false, nil) }  // removed: remove(owners:) waits for this step
+        let (arm, done) = state.withLockedValue { s -> (ContinuousClock.Instant?, (any SteppedWatcher)?) in
+            guard var job = s.jobs[id] else { return (nil, nil) }  // removed: remove(owners:) waits for this step
             job.running = nil
             guard let wait else {
                 s.jobs[id] = nil
                 s.owned[job.owner]?.removeAll { $0 == id }
-                return (false, job.watcher)
+                return (nil, job.watcher)
             }
             job.due = job.stepAgainAtOnce ? now : now + max(.zero, wait)
             job.stepAgainAtOnce = false
             s.jobs[id] = job
             s.heap.insert(Due(at: job.due, id: id))
-            return (s.sleepingUntil.map { job.due < $0 } ?? true, nil)
+            return (s.armIfEarlier(), nil)
         }
         done?.close()
-        if wake { wakeup.fire() }
+        arm.map(self.arm)
     }
 
     /// Cancels the running steps of `jobs`, waits for them to end, and closes the watchers.
     private func end(_ jobs: [Job]) async {
         let running = jobs.compactMap(\.running)
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for run in running { run.cancel() }
+        for run in running { await run.ended() }
         for job in jobs { job.watcher.close() }
+    }
+}
+
+extension StepScheduler.State {
+    /// The earliest due time, when the engine is not yet armed for it (or `force`); noted as
+    /// armed, for the caller to arm outside the lock.
+    mutating func armIfEarlier(force: Bool = false) -> ContinuousClock.Instant? {
+        guard started, !closed, let first = heap.min?.at else { return nil }
+        if !force, let armedAt, armedAt <= first { return nil }
+        armedAt = first
+        return first
     }
 }

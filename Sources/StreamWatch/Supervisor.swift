@@ -33,7 +33,7 @@ public final class Supervisor: Sendable {
     private let commandContinuation: AsyncStream<Command>.Continuation
     private let state = NIOLockedValueBox(State())
     /// The sources' polls and the streams' probes, stepped from one heap of deadlines.
-    private let scheduler = StepScheduler()
+    private let scheduler: StepScheduler
 
     private enum Command: Sendable {
         case reconfigure([StationSpec], live: String?, reply: UInt64)
@@ -57,6 +57,7 @@ public final class Supervisor: Sendable {
     public init(engine: CurlEngine, store: StateStore, tuning: MonitorTuning = MonitorTuning(), logger: Logger,
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.engine = engine
+        scheduler = StepScheduler(engine: engine)
         self.store = store
         self.tuning = tuning
         self.logger = logger

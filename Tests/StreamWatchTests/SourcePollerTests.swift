@@ -3,7 +3,7 @@ import StreamTestSupport
 import Testing
 @testable import StreamState
 @testable import StreamWatch
-import StreamHTTP
+@testable import StreamHTTP
 import StreamFormats
 import Logging
 
@@ -134,6 +134,112 @@ struct UnchangedAnswerTests {
         server.route("/np", .ok(xml("Second"), contentType: "text/xml"))
         #expect(title(await poller.poll(&state)) == "Second", "a changed body is decoded")
         #expect(state.unchangedBodies == 2)
+        await server.shutdown()
+    }
+}
+
+@Suite("Polling through the scheduler: an unchanged answer ends on the engine thread", .timeLimit(.minutes(1)))
+struct QuickPollTests {
+    /// What the poller reported: the title, and whether the report came from the engine thread.
+    struct Report: Sendable { let title: String?; let failed: Bool; let onEngine: Bool }
+
+    @Test("304s and identical bodies are reported from the engine thread; a change, a failure and the first answer from a task")
+    func unchangedAnswersStayOnTheEngine() async throws {
+        let server = try await LoopbackServer.start()
+        let xml: @Sendable (String) -> String = { title in
+            #"<nowplaying-info-list><nowplaying-info type="track"><property name="cue_title"><![CDATA[\#(title)]]></property><property name="track_artist_name"><![CDATA[Artist]]></property></nowplaying-info></nowplaying-info-list>"#
+        }
+        // First with an ETag (later polls are 304s), then a changed body without validators
+        // (later polls are the same bytes), then a 500, then an answer again.
+        let phase = Locked("etag")
+        server.route("/np") { request in
+            switch phase.value {
+            case "etag":
+                request.header("If-None-Match") == "\"a\""
+                    ? LoopbackRoute(statusLine: "HTTP/1.1 304 Not Modified", headers: [("ETag", "\"a\"")])
+                    : .ok(xml("First"), contentType: "text/xml", headers: [("ETag", "\"a\"")])
+            case "plain": .ok(xml("Second"), contentType: "text/xml")
+            default: .status(500, "boom")
+            }
+        }
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let reports = Locked<[Report]>([])
+        let reporter = WatchReporter(station: "s", generation: .initial) { observation in
+            guard case .source(_, let event) = observation.event else { return }
+            let onEngine = engine.thread.isInside
+            switch event {
+            case .ok(let snapshot, _, _): reports.withLock { $0.append(Report(title: snapshot.current?.title, failed: false, onEngine: onEngine)) }
+            case .failed: reports.withLock { $0.append(Report(title: nil, failed: true, onEngine: onEngine)) }
+            }
+        }
+        let station = StationSpec(id: "s", name: "S", timeZone: TimeZone(identifier: "UTC")!, streams: [],
+                                  sources: [SourceSpec(kind: .triton, url: server.url("/np"), interval: .milliseconds(50))])
+        let poller = SourcePoller(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: Logger(label: "test"),
+                                  reporter: reporter)
+        let scheduler = StepScheduler(engine: engine)
+        let running = Task { await scheduler.run() }
+        scheduler.add([poller.stepped()], owner: .initial)
+        func count(_ title: String?, onEngine: Bool) -> Int {
+            reports.value.filter { $0.title == title && !$0.failed && $0.onEngine == onEngine }.count
+        }
+        try await eventually("three 304s reported from the engine thread", timeout: .seconds(20)) { count("First", onEngine: true) >= 3 }
+        #expect(count("First", onEngine: false) == 1, "the first answer is decoded in a task")
+        #expect(server.requests(to: "/np").contains { $0.header("If-None-Match") == "\"a\"" })
+        phase.withLock { $0 = "plain" }
+        try await eventually("three identical bodies reported from the engine thread", timeout: .seconds(20)) { count("Second", onEngine: true) >= 3 }
+        #expect(count("Second", onEngine: false) == 1, "a changed body is decoded once, in a task")
+        phase.withLock { $0 = "fail" }
+        try await eventually("the 500 reported", timeout: .seconds(20)) { reports.value.contains { $0.failed } }
+        #expect(reports.value.filter(\.failed).allSatisfy { !$0.onEngine }, "a failure is taken in a task")
+        phase.withLock { $0 = "plain" }
+        let before = reports.value.count
+        try await eventually("quick answers again after the failure", timeout: .seconds(20)) {
+            reports.value.dropFirst(before).contains { $0.title == "Second" && $0.onEngine }
+        }
+        running.cancel()
+        await running.value
+        await server.shutdown()
+    }
+
+    @Test("removing a poller cancels its quick poll under way and returns once the transfer has ended")
+    func removeCancelsAQuickPoll() async throws {
+        let server = try await LoopbackServer.start()
+        let hang = Locked(false)
+        server.route("/np") { _ in
+            var route = LoopbackRoute.ok(#"<nowplaying-info-list><nowplaying-info type="track"><property name="cue_title"><![CDATA[One]]></property></nowplaying-info></nowplaying-info-list>"#,
+                                         contentType: "text/xml")
+            if hang.value { route.headDelay = .seconds(60) }
+            return route
+        }
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let reports = Locked(0)
+        let station = StationSpec(id: "s", name: "S", timeZone: TimeZone(identifier: "UTC")!, streams: [],
+                                  sources: [SourceSpec(kind: .triton, url: server.url("/np"), interval: .milliseconds(50),
+                                                       timeout: .seconds(60))])
+        let poller = SourcePoller(station: station, index: 0, engine: engine, wakeup: Wakeup(), logger: Logger(label: "test"),
+                                  reporter: WatchReporter(station: "s", generation: .initial) { _ in reports.withLock { $0 += 1 } })
+        let scheduler = StepScheduler(engine: engine)
+        let running = Task { await scheduler.run() }
+        scheduler.add([poller.stepped()], owner: .initial)
+        try await eventually("two answers", timeout: .seconds(20)) { reports.value >= 2 }
+        hang.withLock { $0 = true }
+        let asked = server.requests(to: "/np").count
+        // The next poll is quick (an answer to repeat) and its server never answers.
+        try await eventually("a poll that hangs", timeout: .seconds(20)) { server.requests(to: "/np").count > asked }
+        let reported = reports.value
+        await scheduler.remove(owners: [.initial])
+        #expect(scheduler.count == 0)
+        try await eventually("the hanging poll's connection closed", timeout: .seconds(10)) {
+            !server.connectionsClosed(to: "/np").isEmpty
+        }
+        let after = server.requests(to: "/np").count
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.requests(to: "/np").count == after, "no poll after the removal")
+        #expect(reports.value == reported, "a cancelled poll reports nothing")
+        running.cancel()
+        await running.value
         await server.shutdown()
     }
 }

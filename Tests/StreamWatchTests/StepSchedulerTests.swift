@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+import StreamHTTP
 import StreamState
 @testable import StreamWatch
 
@@ -52,7 +53,9 @@ struct StepSchedulerTests {
 
     @Test("each watcher steps again after the wait its step returned, one step at a time")
     func stepsRepeatedly() async throws {
-        let scheduler = StepScheduler()
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let scheduler = StepScheduler(engine: engine)
         let fast = Recorder(), slow = Recorder()
         slow.record.withLockedValue { $0.wait = .seconds(3600) }
         let running = Task { await scheduler.run() }
@@ -67,7 +70,9 @@ struct StepSchedulerTests {
 
     @Test("removing an owner cancels its running step, returns after it ended, and steps it no more")
     func removeCancels() async throws {
-        let scheduler = StepScheduler()
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let scheduler = StepScheduler(engine: engine)
         let hanging = Recorder(), other = Recorder()
         hanging.record.withLockedValue { $0.hang = true }
         let running = Task { await scheduler.run() }
@@ -87,7 +92,9 @@ struct StepSchedulerTests {
 
     @Test("stepNow: an idle watcher steps at once; one that is stepping steps again right after")
     func stepNow() async throws {
-        let scheduler = StepScheduler()
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let scheduler = StepScheduler(engine: engine)
         let idle = Recorder(), busy = Recorder()
         idle.record.withLockedValue { $0.wait = .seconds(3600) }
         busy.record.withLockedValue { $0.wait = .seconds(3600); $0.stepTime = .seconds(3) }
@@ -108,7 +115,9 @@ struct StepSchedulerTests {
 
     @Test("cancelling run() cancels every running step and returns after they ended")
     func shutdown() async throws {
-        let scheduler = StepScheduler()
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let scheduler = StepScheduler(engine: engine)
         let hanging = (0..<20).map { _ in Recorder() }
         for recorder in hanging { recorder.record.withLockedValue { $0.hang = true } }
         let running = Task { await scheduler.run() }
@@ -126,7 +135,9 @@ struct StepSchedulerTests {
 
     @Test("the first steps of many watchers added at once are spread, not all at one moment")
     func firstStepsSpread() async throws {
-        let scheduler = StepScheduler()
+        let engine = try CurlEngine()
+        defer { engine.shutdown() }
+        let scheduler = StepScheduler(engine: engine)
         let many = (0..<200).map { _ in Recorder() }
         for recorder in many { recorder.record.withLockedValue { $0.wait = .seconds(3600) } }
         let running = Task { await scheduler.run() }
