@@ -88,7 +88,10 @@ public struct StreamRecord: Sendable, Equatable {
         case .connecting(let at):
             checkedAt = at
             if status == .pending { since = at }
-            if attempted { reconnects += 1 }
+            // A connection made while up (a probe's next check) is no reconnection: counting it
+            // showed a healthy probed stream with a reconnect, and made two document versions
+            // (and two events to every subscriber) per probe.
+            if attempted && status != .up { reconnects += 1 }
             attempted = true
         case .connected(let head, let at):
             checkedAt = at

@@ -42,6 +42,27 @@ struct StateStoreTests {
         #expect(published == [start + 1, start + 2])
     }
 
+    @Test("a probe of a stream that is up (connecting, then up again) is no reconnection and no new version")
+    func probeWhileUp() async {
+        let clock = ManualClock()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        await store.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        let base = await store.current.sequence
+        for _ in 0..<3 {
+            clock.advance(5)
+            await store.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+            #expect(await store.current.stations[0].streams[0].reconnects == 0, "0 while up")
+            await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        }
+        #expect(await store.current.sequence == base, "only bookkeeping moved")
+        // Down, then two connections: those are reconnections.
+        await store.apply(.stream(station: "s", index: 0, .down(ErrorValue(kind: "connect", message: "refused", at: clock.read()))))
+        await store.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        await store.apply(.stream(station: "s", index: 0, .connecting(at: clock.read())))
+        #expect(await store.current.stations[0].streams[0].reconnects == 2)
+    }
+
     @Test("bookkeeping alone publishes at most once a minute")
     func bookkeeping() async {
         let clock = ManualClock()
