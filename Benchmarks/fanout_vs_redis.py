@@ -2,20 +2,27 @@
 """One change to N subscribers, streamd's event stream against Redis pub/sub, in one run.
 
 streamd runs two stations (each a `probe` stream of a local MPEG file, checked hourly, so
-nothing else changes) with `max_connections` and `max_subscribers` above N; redis-server runs on a Unix socket of
-its own (`--save "" --appendonly no`). Benchmarks/peers/fanout_client.c (built here with cc)
-holds N connections on one epoll for each: N x `GET /v1/events` on streamd's socket, N x
-`SUBSCRIBE` on Redis's. Once every subscriber has its initial data, the client sets t0 and
-triggers one change itself: for streamd a SIGHUP after this script renamed a station in the
-configuration file (the new name is the marker; the reload's first event that carries it is
-a snapshot), for Redis a PUBLISH of the marker padded to the size of streamd's snapshot, on a
-connection of its own. It records when each subscriber's first bytes holding the marker
+nothing else changes; the first's file short, 8 kB, and the first also an `icecast` source read
+from a file, polled hourly) with
+`max_connections` and `max_subscribers` above N; redis-server runs on a Unix socket of its own
+(`--save "" --appendonly no`). Benchmarks/peers/fanout_client.c (built here with cc) holds N
+connections on one epoll for each: N x `GET /v1/events` on streamd's socket, N x `SUBSCRIBE` on
+Redis's. Once every subscriber has its initial data, the client sets t0 and triggers one change
+itself. For streamd, by default (`--trigger refresh`), this script has written a new song title
+(the marker) into the source's answer, and the client sends `POST /v1/refresh?station=s0` on a
+keep-alive connection of its own: the poll, decode, merge, encode and fan-out of one change,
+as a station's song changes; the event that carries the marker is a `station` event. With
+`--trigger reload` the script renames the station in the configuration instead and the client
+sends SIGHUP (the reload's first event that carries the name is a snapshot). For Redis the
+client sends a PUBLISH of the marker padded to the size of streamd's event, on a connection of
+its own. It records when each subscriber's first bytes holding the marker
 arrive. Rounds (10) alternate between the two servers, a second apart; the figures are pooled:
 p50/p99/max from t0, and from the round's first delivery (the spread: the fan-out alone,
 without the reload's own cost), how many of N got the change, and each server's CPU time per
 change (from /proc; streamd's includes the reload).
 
-Usage: Benchmarks/fanout_vs_redis.py [--subscribers N [N ...]] [--rounds R] [--streamd PATH]
+Usage: Benchmarks/fanout_vs_redis.py [--subscribers N [N ...]] [--rounds R] [--trigger refresh|reload]
+                                    [--streamd PATH]
 Needs redis-server (apt-get install redis-server) and a C compiler.
 """
 import argparse, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -47,14 +54,29 @@ def wait_for_socket(path, proc, what):
     sys.exit(f"{what} did not open {path}")
 
 
+ICECAST_ANSWER = ('{"icestats":{"server_id":"Icecast 2.4.4","source":{"listenurl":"http://127.0.0.1/live.mp3",'
+                  '"server_name":"Fanout","server_type":"audio/mpeg","title":"%s"}}}')
+
+
+def write_answer(work, title):
+    """The icecast source's answer, with `title` as the song; replaced atomically."""
+    with open(f"{work}/status-json.xsl.new", "w") as f:
+        f.write(ICECAST_ANSWER % title)
+    os.replace(f"{work}/status-json.xsl.new", f"{work}/status-json.xsl")
+
+
 def write_config(work, n, name):
     """streamd's configuration, station s0 named `name`; replaced atomically."""
     lines = ["[daemon]", f'socket = "{work}/streamd.sock"', f'state_file = "{work}/state.json"',
              'log_level = "error"', f"max_connections = {n + 100}", f"max_subscribers = {n + 100}", ""]
     for i, station_name in enumerate([name, "Other"]):
+        # s0's stream is a short file: a refresh probes it too, and that should cost little.
         lines += ["[[station]]", f'id = "s{i}"', f'name = "{station_name}"', "",
-                  "  [[station.stream]]", '  id = "main"', f'  url = "file://{work}/live.mp3"',
+                  "  [[station.stream]]", '  id = "main"', f'  url = "file://{work}/{"short" if i == 0 else "live"}.mp3"',
                   '  mode = "probe"', '  interval = "1h"', ""]
+        if i == 0:
+            lines += ["  [[station.source]]", '  kind = "icecast"', f'  url = "file://{work}/status-json.xsl"',
+                      '  interval = "1h"', ""]
     with open(f"{work}/streamd.toml.new", "w") as f:
         f.write("\n".join(lines))
     os.replace(f"{work}/streamd.toml.new", f"{work}/streamd.toml")
@@ -112,6 +134,7 @@ def run(args, work, client_bin, n):
     redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", redis_sock, "--save", "",
                               "--appendonly", "no", "--maxclients", str(n + 100), "--dir", work,
                               "--logfile", f"{work}/redis.log"], stdout=subprocess.DEVNULL)
+    write_answer(work, "Fanout-0000")
     write_config(work, n, "Fanout-0000")
     daemon = subprocess.Popen([args.streamd, "run", "--config", f"{work}/streamd.toml"],
                               stdout=subprocess.DEVNULL, stderr=open(f"{work}/streamd.err", "w"))
@@ -119,9 +142,10 @@ def run(args, work, client_bin, n):
         wait_for_socket(redis_sock, redis, "redis-server")
         wait_for_socket(streamd_sock, daemon, "streamd")
         time.sleep(1)   # the streams' first probe
-        size = len(get_once(streamd_sock, "/v1/state"))   # the snapshot's data: Redis's payload size
+        # The size of streamd's event: Redis's payload size.
+        size = len(get_once(streamd_sock, "/v1/state" if args.trigger == "reload" else "/v1/stations/s0"))
         t = time.monotonic()
-        sse = Client(client_bin, "sse", streamd_sock, n, daemon.pid)
+        sse = Client(client_bin, "sse", streamd_sock, n, daemon.pid if args.trigger == "reload" else "refresh")
         sse_setup = time.monotonic() - t
         t = time.monotonic()
         red = Client(client_bin, "redis", redis_sock, n, "fanout")
@@ -135,7 +159,10 @@ def run(args, work, client_bin, n):
             results["redis"].append(times)
             closed["redis"] += c
             time.sleep(0.5)
-            write_config(work, n, marker)
+            if args.trigger == "reload":
+                write_config(work, n, marker)
+            else:
+                write_answer(work, marker)
             times, c = sse.round(marker, size)
             results["streamd"].append(times)
             closed["streamd"] += c
@@ -168,7 +195,7 @@ def run(args, work, client_bin, n):
         print(f"  {name} per change, first / last delivery ms: " +
               ", ".join(f"{min(t) / 1000:.1f}/{max(t) / 1000:.1f}" if t else "none" for t in rounds))
     print(f"  server CPU per change (the whole loop, idle time included): streamd {cpu[0]:.1f} ms "
-          f"(the reload included), Redis {cpu[1]:.1f} ms, ratio {cpu[0] / max(cpu[1], 1e-9):.1f}x")
+          f"(the {args.trigger} included), Redis {cpu[1]:.1f} ms, ratio {cpu[0] / max(cpu[1], 1e-9):.1f}x")
     if s["got"] < s["of"]:
         print(f"  streamd: {s['of'] - s['got']} deliveries missing (subscriber x change)")
 
@@ -177,6 +204,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1000])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--trigger", choices=["refresh", "reload"], default="refresh",
+                        help="how streamd's change is made: a source's new answer and POST /v1/refresh "
+                             "(default), or a station renamed and SIGHUP")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
     if not os.access(args.streamd, os.X_OK):
@@ -194,9 +224,12 @@ def main():
         # The stations' streams: 300 kB of MPEG frames (128 kbit/s, silence) in a file.
         with open(f"{work}/live.mp3", "wb") as f:
             f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 720)
+        with open(f"{work}/short.mp3", "wb") as f:
+            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 20)
         client_bin = f"{work}/fanout_client"
         subprocess.run(["cc", "-O2", "-o", client_bin, os.path.join(HERE, "peers/fanout_client.c")], check=True)
-        print("one change to N subscribers: streamd's GET /v1/events (SIGHUP after a station's rename) "
+        how = "POST /v1/refresh after the source's new song" if args.trigger == "refresh" else "SIGHUP after a station's rename"
+        print(f"one change to N subscribers: streamd's GET /v1/events ({how}) "
               "against Redis SUBSCRIBE (PUBLISH), both on Unix sockets, rounds alternated")
         for n in args.subscribers:
             run(args, work, client_bin, n)

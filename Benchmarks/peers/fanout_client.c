@@ -4,13 +4,16 @@
  *   cc -O2 -o fanout_client fanout_client.c
  *   fanout_client sse   SOCKET N PID        N x GET /v1/events on streamd's Unix socket;
  *                                           a change is triggered by SIGHUP to PID
+ *   fanout_client sse   SOCKET N refresh    the same; a change is a POST /v1/refresh?station=s0
+ *                                           on an own keep-alive connection (the script
+ *                                           changed the source's answer before)
  *   fanout_client redis SOCKET N CHANNEL    N x SUBSCRIBE CHANNEL on redis-server's Unix
  *                                           socket; a change is a PUBLISH on an own connection
  *
  * It drains the initial data (the SSE snapshot, the subscribe confirmations), prints
  * "ready CONNECTED REFUSED", then reads commands on standard input, one a line:
  *
- *   go MARKER SIZE     t0 = CLOCK_MONOTONIC, then trigger the change (SIGHUP, or PUBLISH of
+ *   go MARKER SIZE     t0 = CLOCK_MONOTONIC, then trigger the change (SIGHUP, a refresh, or PUBLISH of
  *                      MARKER padded with '.' to SIZE bytes); waits until every subscriber has
  *                      received bytes containing MARKER (or 5 s), prints
  *                      "round GOT CLOSED" and a line "times US US ..." (µs from t0 to each
@@ -18,7 +21,7 @@
  *   quit
  *
  * The script that drives it rewrites streamd's configuration (a station's new name is the
- * MARKER) before each "go". Heartbeat comments and other events hold no MARKER, so they are
+ * MARKER) or the source's answer (the song's title is the MARKER) before each "go". Heartbeat comments and other events hold no MARKER, so they are
  * read and ignored. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,7 +71,8 @@ int main(int argc, char **argv) {
     if (argc != 5) { fprintf(stderr, "usage: fanout_client sse|redis SOCKET N PID|CHANNEL\n"); return 64; }
     int redis = strcmp(argv[1], "redis") == 0, n = atoi(argv[3]);
     const char *path = argv[2], *channel = argv[4];
-    pid_t daemon = redis ? 0 : atoi(argv[4]);
+    int refresh = !redis && strcmp(argv[4], "refresh") == 0;
+    pid_t daemon = redis || refresh ? 0 : atoi(argv[4]);
     int ep = epoll_create1(0);
     struct sub *subs = calloc(n, sizeof *subs);
     static char buf[1 << 16], request[256];
@@ -88,7 +92,7 @@ int main(int argc, char **argv) {
     }
     struct epoll_event in = { .events = EPOLLIN, .data.u32 = (unsigned)-1 };   /* standard input */
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &in);
-    int publisher = redis ? connect_unix(path) : -1;
+    int publisher = redis || refresh ? connect_unix(path) : -1;
 
     char marker[128] = "";
     size_t marker_len = 0;
@@ -112,7 +116,8 @@ int main(int argc, char **argv) {
                 if (subs[i].got >= 0) printf(" %.1f", subs[i].got / 1000.0);
             printf("\n");
             fflush(stdout);
-            if (redis) read(publisher, buf, sizeof buf);   /* PUBLISH's reply, the receivers count */
+            /* PUBLISH's reply (the receivers count), or the refresh's 202 */
+            if (publisher >= 0) read(publisher, buf, sizeof buf);
             round = 0, announced = 0, quiet_since = now_ns();
         }
         int k = epoll_wait(ep, events, 512, 50);
@@ -146,6 +151,9 @@ int main(int argc, char **argv) {
                     memcpy(cmd + c + size, "\r\n", 2);
                     send_all(publisher, cmd, c + size + 2);
                     free(cmd), free(payload);
+                } else if (refresh) {
+                    static const char post[] = "POST /v1/refresh?station=s0 HTTP/1.1\r\nHost: streamd\r\nContent-Length: 0\r\n\r\n";
+                    send_all(publisher, post, sizeof post - 1);
                 } else {
                     kill(daemon, SIGHUP);
                 }
