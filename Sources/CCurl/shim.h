@@ -8,6 +8,8 @@
 #define CCURL_SHIM_H
 
 #include <curl/curl.h>
+/* The engine's wait for libcurl's sockets (EngineSockets.swift); Glibc's module leaves it out. */
+#include <sys/epoll.h>
 
 /* setopt, one function per argument type */
 static inline CURLcode ccurl_easy_setopt_long(CURL *h, CURLoption o, long v) {
@@ -47,10 +49,20 @@ static inline CURLcode ccurl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v)
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
     return curl_multi_setopt(m, o, v);
 }
+static inline CURLMcode ccurl_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) {
+    return curl_multi_setopt(m, o, v);
+}
+static inline CURLMcode ccurl_multi_setopt_socket_callback(CURLM *m, CURLMoption o, curl_socket_callback v) {
+    return curl_multi_setopt(m, o, v);
+}
+static inline CURLMcode ccurl_multi_setopt_timer_callback(CURLM *m, CURLMoption o, curl_multi_timer_callback v) {
+    return curl_multi_setopt(m, o, v);
+}
 
 /* macros that do not import into Swift */
 static inline CURLcode ccurl_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
 static inline const char *ccurl_version(void) { return curl_version(); }
 static inline size_t ccurl_write_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline curl_socket_t ccurl_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 
 #endif /* CCURL_SHIM_H */

@@ -5,9 +5,11 @@ import NIOConcurrencyHelpers
 
 /// The one thread that makes every HTTP transfer of the process.
 ///
-/// A dedicated thread drives a libcurl multi handle: it sleeps in `curl_multi_poll` until a
-/// socket is ready, a timer is due or another thread hands it work (`curl_multi_wakeup`), runs
-/// `curl_multi_perform`, and finishes the transfers libcurl reports done. No thread or process
+/// A dedicated thread drives a libcurl multi handle through libcurl's socket interface: it
+/// sleeps in `epoll_wait` (``EngineSockets``) until a socket libcurl watches is ready, libcurl's
+/// timeout or a timer of its own is due, or another thread hands it work (a write to its wake
+/// pipe); it tells libcurl which sockets are ready (`curl_multi_socket_action`), and finishes
+/// the transfers libcurl reports done. No thread or process
 /// per request; an idle engine wakes once a second (`heartbeat`), which the watchdog reads.
 ///
 /// Run a transfer with ``fetch(_:)`` (whole response) or ``perform(_:handler:)`` (body in
@@ -16,13 +18,14 @@ import NIOConcurrencyHelpers
 /// next turn. Call ``shutdown()`` once at the end: every transfer still running completes as
 /// cancelled and the thread exits.
 ///
-/// Memory safety: the multi handle is freed only by ``shutdown()``, after the thread has
-/// exited and under the inbox lock that every other caller of `curl_multi_wakeup` holds, so no
-/// libcurl call can reach a freed handle. Everything else libcurl owns is touched only on the
+/// Memory safety: the multi handle and the wake pipe are freed only by ``shutdown()``, after
+/// the thread has exited and under the inbox lock that every waker holds, so no call can reach
+/// a freed handle or a closed pipe. Everything else libcurl owns is touched only on the
 /// engine thread, which debug builds assert (``EngineThread``).
 public final class CurlEngine: @unchecked Sendable {
     // `multi` is valid until the inbox says `.freed`; `active` belongs to the engine thread.
     private let multi: UnsafeMutableRawPointer
+    private let sockets: EngineSockets
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// The engine thread runs timed work (``schedule(at:_:)``): what it submits is added in
     /// the same turn, without waking the thread. Read and written on the engine thread only.
@@ -50,6 +53,12 @@ public final class CurlEngine: @unchecked Sendable {
         guard let multi = curl_multi_init() else {
             throw HTTPError(kind: .other, message: "curl_multi_init failed", url: "")
         }
+        guard let sockets = EngineSockets() else {
+            curl_multi_cleanup(multi)
+            throw HTTPError(kind: .other, message: "cannot make the engine's epoll set and wake pipe: \(String(cString: strerror(errno)))", url: "")
+        }
+        sockets.attach(to: multi)
+        self.sockets = sockets
         // Keep idle connections between polls: libcurl's default cache is four per transfer
         // *in* the multi, and between polls almost none are, so most polls reconnected
         // (Benchmarks/poll_vs_c.py: 78-82 % of polls reused a connection before this).
@@ -121,7 +130,7 @@ public final class CurlEngine: @unchecked Sendable {
         let accepted = inbox.withLockedValue { inbox -> Bool in
             guard inbox.phase == .running else { return false }
             inbox.additions.append(transfer)
-            if !(thread.isInside && runningTimers) { curl_multi_wakeup(multi) }
+            if !(thread.isInside && runningTimers) { sockets.wake() }
             return true
         }
         if !accepted {
@@ -134,7 +143,7 @@ public final class CurlEngine: @unchecked Sendable {
         inbox.withLockedValue { inbox in
             guard inbox.phase == .running || inbox.phase == .shuttingDown else { return }
             inbox.cancellations.append(transfer)
-            curl_multi_wakeup(multi)
+            sockets.wake()
         }
     }
 
@@ -145,7 +154,7 @@ public final class CurlEngine: @unchecked Sendable {
         let first = inbox.withLockedValue { inbox -> Bool in
             guard inbox.phase == .running else { return false }
             inbox.phase = .shuttingDown
-            curl_multi_wakeup(multi)
+            sockets.wake()
             return true
         }
         guard first else { return }
@@ -153,6 +162,7 @@ public final class CurlEngine: @unchecked Sendable {
         inbox.withLockedValue { inbox in
             inbox.phase = .freed
             curl_multi_cleanup(multi)
+            sockets.close()
         }
     }
 
@@ -164,7 +174,7 @@ public final class CurlEngine: @unchecked Sendable {
     public func schedule(at deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () -> Void) {
         inbox.withLockedValue { inbox in
             guard inbox.phase == .running else { return }
-            if inbox.timers.insert(at: deadline, work) { curl_multi_wakeup(multi) }
+            if inbox.timers.insert(at: deadline, work) { sockets.wake() }
         }
     }
 
@@ -172,7 +182,7 @@ public final class CurlEngine: @unchecked Sendable {
     /// checking that ``heartbeat`` moved).
     public func wake() {
         inbox.withLockedValue { inbox in
-            if inbox.phase == .running { curl_multi_wakeup(multi) }
+            if inbox.phase == .running { sockets.wake() }
         }
     }
 
@@ -196,7 +206,7 @@ public final class CurlEngine: @unchecked Sendable {
         inbox.withLockedValue { inbox in
             guard inbox.phase == .running else { return }
             inbox.stall = duration
-            curl_multi_wakeup(multi)
+            sockets.wake()
         }
     }
 
@@ -221,10 +231,14 @@ public final class CurlEngine: @unchecked Sendable {
             for transfer in cancellations { remove(transfer, because: "transfer cancelled") }
             if shuttingDown { break }
 
-            curl_multi_perform(multi, &running)
-            collectFinished()
             let timeout = inbox.withLockedValue { $0.timers.sleep(now: .now, longest: .seconds(1)) }
-            curl_multi_poll(multi, nil, 0, timeout, nil)
+            for (socket, bits) in sockets.wait(milliseconds: timeout) {
+                curl_multi_socket_action(multi, socket, bits, &running)
+            }
+            if sockets.takeCurlTimeout(now: .now) {
+                curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
+            }
+            collectFinished()
         }
         for transfer in Array(active.values) { remove(transfer, because: "the HTTP engine is shutting down") }
         // Anything submitted in the race with shutdown is finished here too.

@@ -136,7 +136,7 @@ final class CurlTransfer: @unchecked Sendable {
         return list
     }
 
-    // MARK: - Callbacks (engine thread, inside curl_multi_perform)
+    // MARK: - Callbacks (engine thread, inside curl_multi_socket_action)
 
     /// One raw header line, CRLF included. A status line starts a new response (redirects,
     /// 1xx); the blank line ends a head, which is delivered unless curl will follow it.

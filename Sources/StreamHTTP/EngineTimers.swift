@@ -1,7 +1,7 @@
 import HeapModule
 
 /// Work that the engine thread runs at a time of its choosing (``CurlEngine/schedule(at:_:)``):
-/// a heap of deadlines that the engine's own sleep in `curl_multi_poll` ends at, so a timed
+/// a heap of deadlines that the engine's own sleep in `epoll_wait` ends at, so a timed
 /// start (the next poll of a source) costs no thread of its own and no hand-off.
 ///
 /// Before, each poll's wait ended on a timer thread, which resumed a task on the cooperative
