@@ -311,11 +311,18 @@ private let curlHeaderCallback: curl_write_callback = { pointer, size, count, co
     return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
 }
 
-/// Header bytes as text: UTF-8 when valid, else Latin-1 (SHOUTcast `icy-name` often is).
 extension Duration {
     /// Whole milliseconds, rounded down, as libcurl's `long`.
     var milliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Whole milliseconds, rounded up (0 for none or less), as a wait's timeout: a deadline
+    /// waited for this long has come when the wait ends.
+    var millisecondsRoundedUp: Int32 {
+        guard self > .zero else { return 0 }
+        let (seconds, attoseconds) = components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

@@ -84,10 +84,7 @@ final class EngineSockets {
     func wait(milliseconds: Int32) -> [(socket: curl_socket_t, bits: Int32)] {
         var timeout = milliseconds
         if let deadline = curlDeadline {
-            let left = deadline - .now
-            let (seconds, attoseconds) = left.components
-            let curlMilliseconds = left <= .zero ? 0 : seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-            timeout = min(timeout, Int32(clamping: curlMilliseconds))
+            timeout = min(timeout, (deadline - .now).millisecondsRoundedUp)
         }
         let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
         guard count > 0 else { return [] }

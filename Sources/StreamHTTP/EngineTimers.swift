@@ -51,11 +51,7 @@ struct EngineTimers {
     mutating func sleep(now: ContinuousClock.Instant, longest: Duration) -> Int32 {
         let until = min(heap.min?.at ?? now + longest, now + longest)
         sleepingUntil = until
-        let left = until - now
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        return (until - now).millisecondsRoundedUp
     }
 
     /// Drops every timer (the engine shut down; nothing runs them any more).

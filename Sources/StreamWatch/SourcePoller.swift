@@ -123,7 +123,7 @@ public struct SourcePoller: Sendable {
     private func quickRequest(_ loop: inout Loop) -> HTTPRequest? {
         guard loop.state.lastSnapshot != nil else { return nil }
         let now = clock()
-        guard !scheduleDue(loop.state, now: now) else { return nil }
+        guard scheduleDue(loop.state, now: now) == nil else { return nil }
         loop.quickStartedAt = now
         return request(loop.state)
     }
@@ -131,12 +131,8 @@ public struct SourcePoller: Sendable {
     /// On the engine thread: a quick step's answer when it repeats the last one, reported,
     /// with the wait before the next poll; nil when the full step must take it.
     private func quickAnswer(_ loop: inout Loop, _ fetched: Result<HTTPResponse, HTTPError>) -> Duration? {
-        guard let startedAt = loop.quickStartedAt, let last = loop.state.lastSnapshot,
-              case .success(let response) = fetched, response.head.isSuccess || response.notModified else { return nil }
-        if !response.notModified {
-            guard !perPollSecondary, response.body == loop.state.lastBody else { return nil }
-            loop.state.unchangedBodies += 1
-        }
+        guard let startedAt = loop.quickStartedAt, case .success(let answered) = fetched,
+              let response = try? answered.requireSuccess(), let last = repeated(response, &loop.state) else { return nil }
         let event = SourceEvent.ok(last, schedule: loop.state.schedule, at: startedAt)
         reporter.source(index, event)
         return conclude(&loop, event, spent: .zero)
@@ -217,12 +213,8 @@ public struct SourcePoller: Sendable {
         do {
             let response = try fetched.get().requireSuccess()
             let snapshot: SourceSnapshot
-            if response.notModified, let last = state.lastSnapshot {
+            if let last = repeated(response, &state) {
                 snapshot = last
-            } else if !perPollSecondary, let last = state.lastSnapshot, response.body == state.lastBody {
-                // The same bytes as last time (a server without validators): nothing to decode.
-                snapshot = last
-                state.unchangedBodies += 1
             } else {
                 var secondary: [UInt8]?
                 if let url = spec.secondaryURL, perPollSecondary {
@@ -240,18 +232,29 @@ public struct SourcePoller: Sendable {
         }
     }
 
-    /// True when the kind has a day's schedule and the station-local day has none yet.
-    private func scheduleDue(_ state: PollState, now: Date) -> Bool {
-        guard spec.secondaryURL != nil, SourceDecoder.secondaryIsDaily(spec.kind) else { return false }
-        return state.scheduleDay != StationLocalTime(timeZone: station.timeZone).day(of: now)
+    /// The last snapshot when a successful `response` repeats it: a 304, or the same bytes as
+    /// last time (a server without validators; counted), so there is nothing to decode.
+    private func repeated(_ response: HTTPResponse, _ state: inout PollState) -> SourceSnapshot? {
+        guard let last = state.lastSnapshot else { return nil }
+        if response.notModified { return last }
+        guard !perPollSecondary, response.body == state.lastBody else { return nil }
+        state.unchangedBodies += 1
+        return last
+    }
+
+    /// The station-local day whose schedule is due (the kind has one and this day has none
+    /// yet), or nil.
+    private func scheduleDue(_ state: PollState, now: Date) -> StationLocalTime.Day? {
+        guard spec.secondaryURL != nil, SourceDecoder.secondaryIsDaily(spec.kind) else { return nil }
+        let today = StationLocalTime(timeZone: station.timeZone).day(of: now)
+        return state.scheduleDay == today ? nil : today
     }
 
     /// Fetches the day's schedule when the station-local day has none yet; true when it
     /// fetched one.
     @discardableResult
     private func refreshSchedule(_ state: inout PollState, now: Date) async -> Bool {
-        guard let url = spec.secondaryURL, scheduleDue(state, now: now) else { return false }
-        let today = StationLocalTime(timeZone: station.timeZone).day(of: now)
+        guard let url = spec.secondaryURL, let today = scheduleDue(state, now: now) else { return false }
         let dated = url + (url.contains("?") ? "&" : "?") + "date=\(today)"
         do {
             let body = try await fetchBody(dated, timeout: min(spec.timeout, spec.interval))

@@ -178,26 +178,22 @@ final class StepScheduler: Sendable {
     private func begin(_ id: UInt64, _ watcher: any SteppedWatcher, _ run: StepRun) {
         let transfer = watcher.startQuickStep { [self] end in
             switch end {
-            case .wait(let wait):
-                finished(id, wait: wait)
-                run.end()
-            case .continueInTask(let rest):
-                run.attach(Task {
-                    let wait = await rest()
-                    finished(id, wait: wait)
-                    run.end()
-                })
+            case .wait(let wait): ended(id, run, wait: wait)
+            case .continueInTask(let rest): run.attach(Task { ended(id, run, wait: await rest()) })
             }
         }
         if let transfer {
             run.attach(transfer)
         } else {
-            run.attach(Task {
-                let wait = await watcher.step()
-                finished(id, wait: wait)
-                run.end()
-            })
+            run.attach(Task { ended(id, run, wait: await watcher.step()) })
         }
+    }
+
+    /// A step's end: its outcome taken (``finished(_:wait:)``), then its run marked ended, so
+    /// that whoever waits for the run finds the job settled.
+    private func ended(_ id: UInt64, _ run: StepRun, wait: Duration?) {
+        finished(id, wait: wait)
+        run.end()
     }
 
     /// A step ended: the watcher is due again after `wait` (at once when asked meanwhile).
