@@ -26,6 +26,8 @@ final class APIConnectionHandler: ChannelInboundHandler {
     private var state = State.idle
     private var context: ChannelHandlerContext?
     private var heartbeat: RepeatedTask?
+    /// A read answer is being written inline (see `dispatch`).
+    private var answeringInline = false
 
     init(responder: APIResponder, access: APIAccess, limits: APILimits, shared: ConnectionShared, logger: Logger) {
         self.responder = responder
@@ -100,10 +102,17 @@ final class APIConnectionHandler: ChannelInboundHandler {
         state = .responding
         shared.answering = true
         if let response = responder.respondNow(to: routed.endpoint) {
-            // A read route with a snapshot at hand: answered on the event loop, no task. The
-            // write goes to the loop's queue, not inline: writing `.end` makes the pipelining
-            // handler deliver the next buffered request at once, so inline answers would nest
-            // one call chain per request a client pipelined.
+            // A read route with a snapshot at hand: answered on the event loop, no task, and
+            // inline. Writing `.end` makes the pipelining handler deliver the next buffered
+            // request at once, so the answer to that one (and only that one: the nesting stops
+            // at one) goes to the loop's queue.
+            if !answeringInline {
+                answeringInline = true
+                write(response, for: head, label: routed.label, headOnly: routed.headOnly,
+                      keepAlive: head.apiKeepAlive, context: context)
+                answeringInline = false
+                return
+            }
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             context.eventLoop.execute {
                 let handler = bound.value
