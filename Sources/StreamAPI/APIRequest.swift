@@ -37,11 +37,11 @@ struct RequestTarget: Sendable, Equatable {
     /// Splits `uri`; nil when it is not an origin-form target or not valid percent-encoding.
     init?(_ uri: String) {
         guard uri.hasPrefix("/") else { return nil }
-        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let path = RequestTarget.percentDecode(parts[0], plusIsSpace: false) else { return nil }
+        let mark = uri.firstIndex(of: "?")
+        guard let path = RequestTarget.percentDecode(uri[..<(mark ?? uri.endIndex)], plusIsSpace: false) else { return nil }
         var query: [String: String] = [:]
-        if parts.count == 2 {
-            for item in parts[1].split(separator: "&") where !item.isEmpty {
+        if let mark {
+            for item in uri[uri.index(after: mark)...].split(separator: "&") where !item.isEmpty {
                 let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard let name = RequestTarget.percentDecode(pair[0], plusIsSpace: true),
                       let value = RequestTarget.percentDecode(pair.count == 2 ? pair[1] : "", plusIsSpace: true)
@@ -54,6 +54,10 @@ struct RequestTarget: Sendable, Equatable {
     }
 
     static func percentDecode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        // Most targets have nothing to decode (`/v1/now`): then the text is the answer.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

@@ -15,10 +15,17 @@ final class EncodedAnswers: Sendable {
     }
 
     /// An answer computed per request, with its bytes.
-    private struct Memo: @unchecked Sendable {
-        /// The answer the bytes encode (a `NowAnswer` or `NextAnswer`; immutable values).
-        var answer: Any
+    private struct Memo: Sendable {
+        /// The answer the bytes encode, in an ``AnswerBox`` (a class, so that finding out
+        /// whether it holds the type asked for is a pointer check, not an existential cast).
+        var answer: AnyObject & Sendable
         var body: [UInt8]
+    }
+
+    /// A `NowAnswer` or `NextAnswer` (immutable values) kept in a memo.
+    private final class AnswerBox<Answer: Sendable>: Sendable {
+        let value: Answer
+        init(_ value: Answer) { self.value = value }
     }
 
     /// Which answer.
@@ -55,15 +62,15 @@ final class EncodedAnswers: Sendable {
     /// for `key` when they encode an equal value, else `answer` encoded (outside the lock) and
     /// kept in their place. One entry per key; entries of stations no longer in the document
     /// (after a reload) are dropped when the cache outgrows two per station.
-    func body<Answer: StateJSONEncodable & Equatable>(_ key: Key, for answer: Answer, in document: StateDocument) -> [UInt8] {
+    func body<Answer: StateJSONEncodable & Equatable & Sendable>(_ key: Key, for answer: Answer, in document: StateDocument) -> [UInt8] {
         let cached = memos.withLockedValue { memos -> [UInt8]? in
-            guard let memo = memos[key], memo.answer as? Answer == answer else { return nil }
+            guard let memo = memos[key], (memo.answer as? AnswerBox<Answer>)?.value == answer else { return nil }
             return memo.body
         }
         if let cached { return cached }
         let made = APIResponse.jsonBody(answer)
         memos.withLockedValue { memos in
-            memos[key] = Memo(answer: answer, body: made)
+            memos[key] = Memo(answer: AnswerBox(answer), body: made)
             if memos.count > 2 * document.stations.count + 2 {
                 memos = memos.filter { key, _ in
                     switch key {
