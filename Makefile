@@ -26,10 +26,10 @@ build: deps
 	$(SWIFT) build
 
 # The module tests run together (one per library target, fast, in-process); then the
-# real-process targets one at a time (each runs its tests in parallel): daemons, Icecast and
-# Chromium would otherwise fight the fast ones for the 2 cores.
-MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamDemoTests
-TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests ScreenTests
+# real-process targets one at a time (each runs its tests in parallel): daemons, Icecast,
+# Mosquitto and Chromium would otherwise fight the fast ones for the 2 cores.
+MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamMQTTTests|StreamDemoTests
+TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests MQTTBrokerTests ScreenTests
 
 test: test-deps
 	scripts/check-architecture.py

@@ -9,6 +9,8 @@ import PackageDescription
 // - TOMLKit: reading the TOML configuration (with key paths for errors).
 // - swift-metrics + swift-prometheus: the counters behind GET /metrics (libraries count through
 //   swift-metrics; the daemon bootstraps it with the Prometheus registry).
+// - libmosquitto (Debian, through CMosquitto): the MQTT client for [publish.mqtt]; the
+//   broker side of the tests is Debian's mosquitto.
 // - swift-service-lifecycle: runs the daemon (and `screen`, `watch`) as a ServiceGroup:
 //   ordered graceful shutdown on SIGTERM/SIGINT with a deadline, UnixSignals for SIGHUP.
 //
@@ -19,6 +21,7 @@ import PackageDescription
 //     StreamService   the running daemon: its services, systemd
 //       StreamAPI     the socket API, SSE, metrics, the state file writer
 //       StreamWatch   watchers: streams, sources, probe, the supervisor
+//       StreamMQTT    publishing the state to an MQTT broker (CMosquitto)
 //         StreamHTTP  the libcurl engine (CCurl)
 //       StreamConfig  the TOML configuration → station specs
 //         StreamState the state document, station specs, observations, merge, store
@@ -67,6 +70,13 @@ let package = Package(
         ),
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
+        // libmosquitto, the MQTT client library of the Mosquitto project (Debian's
+        // libmosquitto-dev), for publishing the state to a broker ([publish.mqtt]).
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
         .target(name: "StreamFormats"),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks,
                                                    .product(name: "HeapModule", package: "swift-collections")]),
@@ -90,11 +100,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(
+            name: "StreamMQTT",
+            dependencies: ["CMosquitto", "StreamState", logging, locks, .product(name: "Metrics", package: "swift-metrics")]
+        ),
         .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamState", "StreamFormats", locks]),
         .target(name: "StreamDemo", dependencies: ["StreamFormats", locks] + nio),
         .target(
             name: "StreamService",
-            dependencies: ["CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamFormats", logging, locks,
+            dependencies: ["CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamMQTT",
+                           "StreamFormats", logging, locks,
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")] + lifecycle
         ),
@@ -127,9 +142,11 @@ let package = Package(
         .testTarget(name: "StreamAPITests", dependencies: ["StreamAPI", "StreamHTTP", "StreamClient", "StreamTestSupport", logging] + nio + [
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .testTarget(name: "StreamMQTTTests", dependencies: ["StreamMQTT", "StreamState", "StreamTestSupport"]),
         .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),
         .testTarget(name: "IcecastTests", dependencies: ["StreamTestSupport"]),
+        .testTarget(name: "MQTTBrokerTests", dependencies: ["StreamTestSupport"]),
         .testTarget(name: "ScreenTests", dependencies: ["StreamClient", "StreamAPI", "StreamState", "StreamTestSupport"]),
     ]
 )

@@ -5,15 +5,16 @@
 #   scripts/install-deps.sh build   building and running streamd: make build, make demo, make install
 #   scripts/install-deps.sh test    the above and the test tools: make test
 #
-# Building and running needs only libcurl (and its headers, found through pkg-config) and the
-# CA certificates for HTTPS; the Swift toolchain itself is expected on the PATH. The test tools
-# (a real Icecast server fed by ffmpeg, tmux and Chromium for the studio screens, curl, gzip,
-# systemd's analyzers, man and readelf for the install test, Python's jsonschema) are never
-# installed by build, demo or install.
+# Building and running needs only libcurl and libmosquitto (and their headers, found through
+# pkg-config) and the CA certificates for HTTPS; the Swift toolchain itself is expected on the
+# PATH. The test tools (a real Icecast server fed by ffmpeg, a real Mosquitto broker and its
+# clients, openssl for the broker's test CA, tmux and Chromium for the studio screens, curl,
+# gzip, systemd's analyzers, man and readelf for the install test, Python's jsonschema) are
+# never installed by build, demo or install.
 set -euo pipefail
 
-build_packages=(libcurl4-openssl-dev pkg-config ca-certificates)
-test_packages=(curl gzip systemd icecast2 ffmpeg tmux chromium fonts-dejavu-core man-db binutils)
+build_packages=(libcurl4-openssl-dev libmosquitto-dev pkg-config ca-certificates)
+test_packages=(curl gzip systemd icecast2 ffmpeg mosquitto mosquitto-clients openssl tmux chromium fonts-dejavu-core man-db binutils)
 
 mode="${1:-}"
 case "$mode" in

@@ -78,11 +78,14 @@ struct ConfigParser {
         }
         let stations = stationTables.compactMap(station)
         checkUnique(stationTables, what: "station")
-        root.rejectUnknownKeys(known: ["daemon", "station"])
+        let mqtt = root.table("publish").flatMap(publish)
+        root.rejectUnknownKeys(known: ["daemon", "station", "publish"])
         // Station ids as written, so `live` is checked even when a station has other problems.
         let ids = stationTables.compactMap { $0.peekString("id") }
         let daemon = daemonTable.map { daemonConfig($0, stationIDs: ids) } ?? DaemonConfig(live: ids.first ?? "")
-        return StreamdConfiguration(daemon: daemon, stations: stations, sourceFile: sourceFile)
+        var configuration = StreamdConfiguration(daemon: daemon, stations: stations, sourceFile: sourceFile)
+        configuration.mqtt = mqtt
+        return configuration
     }
 
     // MARK: [daemon]

@@ -49,6 +49,26 @@ final class ConfigTableReader {
         return text
     }
 
+    /// A string or an array of strings (`url = "a"` or `url = ["a", "b"]`), as a list; nil
+    /// (with a problem) when absent and `required`, empty, or of another type.
+    func strings(_ key: String, required: Bool = false, hint: String = "") -> [String]? {
+        guard let value = value(key, required: required, hint: hint) else { return nil }
+        if let text = value.freedString { return [text] }
+        guard let array = value.array, !array.isEmpty else {
+            report(key, "expected a string or a non-empty array of strings, got \(Self.render(value))")
+            return nil
+        }
+        var texts: [String] = []
+        for element in array {
+            guard let text = element.freedString else {
+                report(key, "expected a string or a non-empty array of strings, got an element \(Self.render(element))")
+                return nil
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+
     /// A boolean (`true` or `false`); nil (with a problem) when of another type.
     func bool(_ key: String) -> Bool? {
         guard let value = value(key) else { return nil }

@@ -9,6 +9,8 @@ public struct StreamdConfiguration: Sendable, Equatable {
     public var stations: [StationConfig]
     /// The file it was read from; nil for the embedded default.
     public var sourceFile: String?
+    /// The `[publish.mqtt]` table; nil when the state is not published to a broker.
+    public var mqtt: MQTTPublishConfig?
 
     /// Creates a configuration from parts (tests, the demo). Not validated.
     public init(daemon: DaemonConfig, stations: [StationConfig], sourceFile: String? = nil) {

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import StreamAPI
 import StreamConfig
 import StreamHTTP
+import StreamMQTT
 import StreamState
 import StreamWatch
 import NIOConcurrencyHelpers
@@ -61,6 +62,8 @@ public final class StreamdDaemon: StateAPIBackend {
     public let snapshot: DocumentSnapshot?
     private let server = NIOLockedValueBox<APIServer?>(nil)
     private let notifier: SystemdNotifier
+    /// Publishing to the broker of `[publish.mqtt]`, if configured.
+    private let mqtt: MQTTPublisher?
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
     /// The state file's path.
@@ -73,7 +76,8 @@ public final class StreamdDaemon: StateAPIBackend {
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
                  supervisor: Supervisor, writer: StateFileWriter, snapshot: DocumentSnapshot, notifier: SystemdNotifier,
-                 socketDescription: String) {
+                 socketDescription: String, mqtt: MQTTPublisher?) {
+        self.mqtt = mqtt
         self.configuration = NIOLockedValueBox(configuration)
         self.snapshot = snapshot
         self.configPath = configPath
@@ -108,8 +112,11 @@ public final class StreamdDaemon: StateAPIBackend {
         let hub = EventHub()
         let snapshot = DocumentSnapshot()
         let writer = StateFileWriter(file: stateFile, interval: configuration.daemon.stateWriteInterval, logger: logger)
+        let mqtt = try configuration.mqtt.map { config throws(ConfigError) in
+            try MQTTPublisher.configured(config, stateInterval: configuration.daemon.stateWriteInterval, logger: logger)
+        }
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
-                               publishers: [writer, hub, snapshot])
+                               publishers: [writer, hub, snapshot] + (mqtt.map { [$0] } ?? []))
         snapshot.publish(await store.current, changed: nil)
         let supervisor = Supervisor(engine: engine, store: store, tuning: overrides.tuning, logger: logger)
         let socket = overrides.socket ?? configuration.daemon.socket
@@ -122,7 +129,7 @@ public final class StreamdDaemon: StateAPIBackend {
         // one that started us) may arrive the moment the listener is bound.
         let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
                                    supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
-                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket)
+                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket, mqtt: mqtt)
         do {
             let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections,
                                                        maxSubscribers: configuration.daemon.maxSubscribers)
@@ -157,6 +164,7 @@ public final class StreamdDaemon: StateAPIBackend {
         // Named explicitly: ServiceLifecycle would otherwise log each service's whole value.
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = before.map { .init(service: $0) } + [
             .init(service: EngineService(engine: engine), serviceName: "engine"),
+        ] + (mqtt.map { [.init(service: MQTTService(publisher: $0), serviceName: "MQTT")] } ?? []) + [
             .init(service: WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
                   serviceName: "watching"),
             .init(service: APIService(server: api), serviceName: "socket API"),
@@ -218,6 +226,9 @@ public final class StreamdDaemon: StateAPIBackend {
             || next.daemon.maxConnections != old.daemon.maxConnections
             || next.daemon.maxSubscribers != old.daemon.maxSubscribers {
             logger.warning("reload: socket, socket_mode, state_file, state_write_interval, state_pretty, max_connections, max_subscribers and listen changes take effect at the next restart")
+        }
+        if next.mqtt != old.mqtt {
+            logger.warning("reload: [publish.mqtt] changes take effect at the next restart")
         }
         configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)

@@ -14,8 +14,12 @@ import Testing
 /// - `probe-fm`: a probed stream, interval 1 s. `format-fm`: `format = "icy"` on a `.m3u8` URL.
 /// - `sources-fm`: one source per per-kind key (derived internet URLs, or loopback `url`s),
 ///   and a slow source with a 300 ms `timeout`. `icecast-fm`: an icecast source with `mount`.
+///
+/// And `[publish.mqtt]` to a real Mosquitto with TLS (the test CA), a password and every packet
+/// logged, behind a first broker URL where nothing listens (the failover).
 final class KeyRig: Sendable {
     let server: LoopbackServer
+    let broker: MosquittoBroker
     let daemon: DaemonProcess
     /// The `timezone` of keys-fm.
     let zone: String
@@ -37,12 +41,19 @@ final class KeyRig: Sendable {
     static let inlineToken = "tok-inline-4f1d9a"
     static let fileToken = "tok-file-8c27e3"
     static let tokenFile = "keys/spinitron.key"
+    static let mqttUser = "keys-user"
+    static let mqttPassword = "keys-pw-5e1f"
+    static let mqttPasswordFile = "keys/mqtt.pw"
+    static let mqttClientID = "keys-client"
+    static let mqttPrefix = "keys/streamd"
+    static let mqttSite = "rig"
     /// An ICY title whose bytes differ by charset: C3 80 is "À" in UTF-8, "Ã€" in Windows-1252,
     /// "Ã" + U+0080 in Latin-1.
     static let titleBytes = Array("Charset - X".utf8) + [0xC3, 0x80] + Array("Y".utf8)
 
-    private init(server: LoopbackServer, daemon: DaemonProcess, zone: String, listenPort: Int) {
+    private init(server: LoopbackServer, broker: MosquittoBroker, daemon: DaemonProcess, zone: String, listenPort: Int) {
         self.server = server
+        self.broker = broker
         self.daemon = daemon
         self.zone = zone
         self.listenPort = listenPort
@@ -62,16 +73,28 @@ final class KeyRig: Sendable {
             let hour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour ?? 0
             let zone = hour < 11 ? "Etc/GMT+12" : "Pacific/Kiritimati"
             let listenPort = try await LoopbackServer.closedPort()
+            let deadBroker = try await LoopbackServer.closedPort()
             try routes(server)
             try FileManager.default.createDirectory(atPath: sandbox.directory + "/keys", withIntermediateDirectories: true)
             try "\n  \(fileToken) \n".write(toFile: sandbox.directory + "/" + tokenFile, atomically: true, encoding: .utf8)
-            try sandbox.writeConfig(config(server, sandbox, zone: zone, listenPort: listenPort))
-            let daemon = try await DaemonProcess.start(sandbox, socket: sandbox.directory + "/" + socketName)
+            try "\(mqttPassword)\n".write(toFile: sandbox.directory + "/" + mqttPasswordFile, atomically: true, encoding: .utf8)
+            let broker = try await MosquittoBroker.start(.init(users: [mqttUser: mqttPassword], tls: true, verbose: true))
+            let daemon: DaemonProcess
             do {
-                try await body(KeyRig(server: server, daemon: daemon, zone: zone, listenPort: listenPort))
+                try sandbox.writeConfig(config(server, sandbox, zone: zone, listenPort: listenPort)
+                                        + mqttConfig(broker, deadPort: deadBroker))
+                daemon = try await DaemonProcess.start(sandbox, socket: sandbox.directory + "/" + socketName)
+            } catch {
+                await broker.cleanup()
+                throw error
+            }
+            do {
+                try await body(KeyRig(server: server, broker: broker, daemon: daemon, zone: zone, listenPort: listenPort))
                 await daemon.terminate()
+                await broker.cleanup()
             } catch {
                 await daemon.terminate()
+                await broker.cleanup()
                 throw TestFailure("\(error)\n--- streamd stderr (last lines) ---\n\(daemon.stderr.suffix(2000))")
             }
         }
@@ -122,6 +145,24 @@ final class KeyRig: Sendable {
     }
 
     // MARK: The configuration
+
+    /// `[publish.mqtt]`: every key, the first URL refused (nothing listens there).
+    static func mqttConfig(_ broker: MosquittoBroker, deadPort: Int) -> String {
+        """
+
+        [publish.mqtt]
+        url = ["mqtts://127.0.0.1:\(deadPort)", "\(broker.url)"]
+        client_id = "\(mqttClientID)"
+        username = "\(mqttUser)"
+        password_file = "\(mqttPasswordFile)"
+        prefix = "\(mqttPrefix)"
+        site = "\(mqttSite)"
+        qos = 2
+        ca_file = "\(broker.caFile)"
+        keepalive = "7s"
+
+        """
+    }
 
     static func config(_ server: LoopbackServer, _ sandbox: DaemonSandbox, zone: String, listenPort: Int) -> String {
         func url(_ path: String) -> String { server.url(path) }

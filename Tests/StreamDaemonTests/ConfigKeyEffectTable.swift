@@ -19,7 +19,71 @@ struct KeyEffect: Sendable {
 }
 
 enum KeyEffects {
-    static let table: [KeyEffect] = daemon + station + stream + source + perKind + last
+    static let table: [KeyEffect] = daemon + station + stream + source + perKind + mqtt + last
+
+    // MARK: [publish.mqtt] (the broker's own log of every packet, and what a subscriber gets)
+
+    /// The broker's log line for streamd's connection, once there is one.
+    static func brokerConnect(_ rig: KeyRig) -> String? {
+        rig.broker.log.split(separator: "\n").first { $0.contains("New client connected") && $0.contains(KeyRig.mqttClientID) }
+            .map(String.init)
+    }
+
+    static let mqtt: [KeyEffect] = [
+        KeyEffect("publish.mqtt.url", "the first URL refused, the second (the broker) connected: both named in the log") { rig in
+            try await rig.eventually {
+                let log = rig.daemon.stderr
+                return log.contains("MQTT: cannot connect to mqtts://127.0.0.1:") && log.contains("MQTT: connected to \(rig.broker.url)")
+                    ? nil : "the log has no refusal of the first URL and connection to the second"
+            }
+        },
+        KeyEffect("publish.mqtt.client_id", "the broker logs the connection under that client id") { rig in
+            try await rig.eventually { brokerConnect(rig) == nil ? "no connection as \(KeyRig.mqttClientID) in the broker's log" : nil }
+        },
+        KeyEffect("publish.mqtt.username", "the broker logs the connection with that user name") { rig in
+            try await rig.eventually {
+                brokerConnect(rig)?.contains("u'\(KeyRig.mqttUser)'") == true ? nil : "connect line: \(brokerConnect(rig) ?? "none")"
+            }
+        },
+        KeyEffect("publish.mqtt.password_file", "the broker (anonymous refused) accepts the password from the file, relative to the configuration; the log never shows it") { rig in
+            try await rig.eventually {
+                guard rig.broker.log.contains("Sending CONNACK to \(KeyRig.mqttClientID) (0, 0)") else { return "no accepting CONNACK in the broker's log" }
+                return rig.daemon.stderr.contains(KeyRig.mqttPassword) ? "the password is in streamd's log" : nil
+            }
+        },
+        KeyEffect("publish.mqtt.prefix", "a subscriber finds the station retained under PREFIX/SITE/stations/ID") { rig in
+            try await retained(rig, "\(KeyRig.mqttPrefix)/\(KeyRig.mqttSite)/stations/keys-fm") { $0.contains("\"id\":\"keys-fm\"") }
+        },
+        KeyEffect("publish.mqtt.site", "a subscriber finds online retained under PREFIX/SITE/status") { rig in
+            try await retained(rig, "\(KeyRig.mqttPrefix)/\(KeyRig.mqttSite)/status") { $0 == "online" }
+        },
+        KeyEffect("publish.mqtt.qos", "the broker receives streamd's messages and its will at QoS 2") { rig in
+            try await rig.eventually {
+                let log = rig.broker.log
+                return log.contains("Received PUBLISH from \(KeyRig.mqttClientID) (d0, q2, r1") && log.contains("(r1, q2)")
+                    ? nil : "no QoS 2 PUBLISH and will from \(KeyRig.mqttClientID) in the broker's log"
+            }
+        },
+        KeyEffect("publish.mqtt.ca_file", "the TLS handshake with the broker's certificate, signed by the test CA, succeeds") { rig in
+            try await rig.eventually { brokerConnect(rig) == nil ? "no TLS connection accepted" : nil }
+        },
+        KeyEffect("publish.mqtt.keepalive", "the broker logs the connection's keepalive as 7 s") { rig in
+            try await rig.eventually {
+                brokerConnect(rig)?.contains(", k7,") == true ? nil : "connect line: \(brokerConnect(rig) ?? "none")"
+            }
+        },
+    ]
+
+    /// nil when a late subscriber to `topic` gets a retained message whose payload passes `check`.
+    static func retained(_ rig: KeyRig, _ topic: String, _ check: @escaping @Sendable (String) -> Bool) async throws -> String? {
+        try await rig.eventually {
+            guard let message = try? await rig.broker.messages(topic, count: 1, timeout: 2,
+                                                               user: (KeyRig.mqttUser, KeyRig.mqttPassword)).first else {
+                return "nothing retained at \(topic)"
+            }
+            return message.retained && check(message.payload) ? nil : "at \(topic): \(message)"
+        }
+    }
 
     // MARK: Last (they change a title, so nothing checked after them may depend on it)
 

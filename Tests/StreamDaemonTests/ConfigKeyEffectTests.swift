@@ -43,7 +43,8 @@ struct ConfigKeyEffectTests {
     func tableMatchesTheDocs() throws {
         let documented = try ConfigDoc.keys(in: String(contentsOfFile: Fixture.path("docs/configuration.md"), encoding: .utf8))
         let checked = KeyEffects.table.map(\.key)
-        #expect(documented.contains("daemon.user_agent_suffix") && documented.contains("station.source.spinitron.token_file"),
+        #expect(documented.contains("daemon.user_agent_suffix") && documented.contains("station.source.spinitron.token_file")
+                && documented.contains("publish.mqtt.keepalive"),
                 "the parser of docs/configuration.md found \(documented)")
         let repeatedDocs = Dictionary(grouping: documented, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         #expect(repeatedDocs.isEmpty, "docs/configuration.md documents these keys twice: \(repeatedDocs)")
@@ -146,7 +147,7 @@ enum ConfigDoc {
         let parts = heading.split(separator: "`", omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return nil }
         let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard ["daemon", "station", "station.stream", "station.source"].contains(name) else { return nil }
+        guard ["daemon", "station", "station.stream", "station.source", "publish.mqtt"].contains(name) else { return nil }
         return name
     }
 

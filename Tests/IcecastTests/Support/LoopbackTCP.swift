@@ -20,22 +20,8 @@ func seconds(_ duration: Duration) -> Double {
 
 /// Small blocking TCP helpers for 127.0.0.1 (run them through `onOwnThread`).
 enum LoopbackTCP {
-    /// A port nobody listens on right now (bound to 0, read, closed).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket(): errno \(errno)") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw TestFailure("bind(127.0.0.1:0): errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A port nobody listens on right now.
+    static func freePort() throws -> Int { try LoopbackPort.free() }
 
     static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
