@@ -12,6 +12,9 @@ struct MQTTPublishTests {
         try await MQTTRig.with { rig in
             let daemon = try await rig.start(rig.config())
             #expect(await daemon.waitForLog("MQTT: connected to \(rig.broker.url)", timeout: .seconds(10)))
+            let metrics = try await daemon.get("/metrics").text
+            #expect(metrics.contains("streamd_mqtt_connected 1"), "\(metrics)")
+            #expect(metrics.contains("streamd_mqtt_messages_total "), "\(metrics)")
             // The document goes at most once a second: wait for it, then subscribe late.
             try await Task.sleep(for: .seconds(1.5))
             let messages = try await rig.broker.messages("streamd/test/#", count: 3)
