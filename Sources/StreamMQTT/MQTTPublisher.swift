@@ -18,59 +18,21 @@ import StreamState
 public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
     /// What the publisher needs from the configuration.
     public struct Settings: Sendable {
-        /// The brokers, tried in turn.
-        public var brokers: [Broker]
-        /// The MQTT client id.
-        public var clientID: String
-        /// The user name and password, if the broker wants them.
-        public var username: String?
-        /// The password (read from `password_file`).
-        public var password: String?
+        /// The brokers and how to log in.
+        public var connection: MQTTConnectionSettings
         /// The topics.
         public var topics: MQTTTopics
         /// 0, 1 or 2.
         public var qos: Int
-        /// The CA file for TLS brokers; nil: the system's certificates.
-        public var caFile: String?
-        /// The MQTT keepalive.
-        public var keepalive: Duration
         /// The least time between two messages of the whole document.
         public var stateInterval: Duration
 
         /// Creates the settings.
-        public init(brokers: [Broker], clientID: String, username: String?, password: String?, topics: MQTTTopics,
-                    qos: Int, caFile: String?, keepalive: Duration, stateInterval: Duration = .seconds(1)) {
-            self.brokers = brokers
-            self.clientID = clientID
-            self.username = username
-            self.password = password
+        public init(connection: MQTTConnectionSettings, topics: MQTTTopics, qos: Int, stateInterval: Duration = .seconds(1)) {
+            self.connection = connection
             self.topics = topics
             self.qos = qos
-            self.caFile = caFile
-            self.keepalive = keepalive
             self.stateInterval = stateInterval
-        }
-    }
-
-    /// One broker.
-    public struct Broker: Sendable, CustomStringConvertible {
-        /// Host name or address.
-        public var host: String
-        /// TCP port.
-        public var port: Int
-        /// TLS (`mqtts://`).
-        public var tls: Bool
-
-        /// Creates a broker address.
-        public init(host: String, port: Int, tls: Bool) {
-            self.host = host
-            self.port = port
-            self.tls = tls
-        }
-
-        /// `mqtt://host:port`.
-        public var description: String {
-            "\(tls ? "mqtts" : "mqtt")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         }
     }
 
@@ -105,13 +67,11 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
     private var thread: Thread?
     private var finished = false
 
-    private static let libraryReady: Bool = mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
-
     /// A publisher that connects once ``start()`` is called.
     public init(settings: Settings, logger: Logger) {
         self.settings = settings
         self.logger = logger
-        self.status = Status(connected: false, broker: settings.brokers.first?.description ?? "", problem: nil)
+        self.status = Status(connected: false, broker: settings.connection.brokers.first?.description ?? "", problem: nil)
         connectedGauge.record(0)
     }
 
@@ -148,7 +108,7 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
 
     /// Starts the connection thread. Throws when libmosquitto cannot be initialised.
     public func start() throws(MQTTPublishError) {
-        guard Self.libraryReady else {
+        guard MosquittoSession.libraryReady else {
             throw MQTTPublishError(code: .library, message: "libmosquitto could not be initialised")
         }
         let thread = Thread { [self] in run() }
@@ -173,22 +133,13 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
 
     /// The connection thread: one attempt after another until stopped.
     private func run() {
-        var index = 0
-        var delay: Duration = .milliseconds(500)
-        while !isStopping {
-            let broker = settings.brokers[index % settings.brokers.count]
-            let everConnected = attempt(broker)
-            if isStopping { break }
-            if !everConnected { index += 1 }
-            delay = everConnected ? .seconds(1) : min(delay * 2, .seconds(30))
-            if stopSignal.lock(whenValue: 1, timeoutSeconds: delay / .seconds(1)) { stopSignal.unlock() }
-        }
+        MosquittoSession.keepConnecting(settings.connection.brokers, stop: stopSignal) { broker in attempt(broker) }
         lock.withLock { finished = true }
     }
 
     /// One connection to `broker`, until it ends or the publisher stops. Whether it was ever
     /// accepted.
-    private func attempt(_ broker: Broker) -> Bool {
+    private func attempt(_ broker: MQTTBroker) -> Bool {
         guard let mosq = makeHandle(for: broker) else { return false }
         defer { mosquitto_destroy(mosq) }
         lock.withLock {
@@ -197,7 +148,8 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
             status.broker = broker.description
             status.problem = nil
         }
-        var rc = mosquitto_connect_async(mosq, broker.host, Int32(broker.port), Int32(settings.keepalive / .seconds(1)))
+        var rc = mosquitto_connect_async(mosq, broker.host, Int32(broker.port),
+                                         Int32(settings.connection.keepalive / .seconds(1)))
         var failure = errno
         if rc == MOSQ_ERR_SUCCESS.rawValue {
             while !isStopping {
@@ -218,7 +170,7 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
         }
         connectedGauge.record(0)
         if !isStopping {
-            let problem = lock.withLock { status.problem } ?? Self.describe(rc, errno: failure, broker: broker)
+            let problem = lock.withLock { status.problem } ?? MosquittoSession.describe(rc, errno: failure, broker: broker)
             noteProblem(problem, broker: broker, wasConnected: accepted)
         }
         return accepted
@@ -245,44 +197,24 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
         logger.info("MQTT: published offline and disconnected from \(lock.withLock { status.broker })")
     }
 
-    /// A new libmosquitto client for one attempt: id, credentials, TLS, the last will.
-    private func makeHandle(for broker: Broker) -> OpaquePointer? {
-        let userdata = Unmanaged.passUnretained(self).toOpaque()
-        guard let mosq = mosquitto_new(settings.clientID, true, userdata) else {
-            noteProblem("libmosquitto could not make a client", broker: broker, wasConnected: false)
+    /// A new libmosquitto client for one attempt, with `offline` as its last will and the
+    /// publisher's callbacks.
+    private func makeHandle(for broker: MQTTBroker) -> OpaquePointer? {
+        let will = MosquittoSession.Will(topic: settings.topics.status, payload: MQTTStatePayloads.offline, qos: settings.qos)
+        switch MosquittoSession.client(for: broker, settings: settings.connection, will: will, inflight: outbox.window,
+                                       userdata: Unmanaged.passUnretained(self).toOpaque()) {
+        case .failure(let failure):
+            noteProblem(failure.message, broker: broker, wasConnected: false)
             return nil
-        }
-        _ = mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311)
-        _ = mosquitto_threaded_set(mosq, true)
-        _ = mosquitto_max_inflight_messages_set(mosq, UInt32(outbox.window))
-        let offline = MQTTStatePayloads.offline
-        _ = offline.withUnsafeBytes { bytes in
-            mosquitto_will_set(mosq, settings.topics.status, Int32(bytes.count), bytes.baseAddress, Int32(settings.qos), true)
-        }
-        if let username = settings.username {
-            _ = mosquitto_username_pw_set(mosq, username, settings.password)
-        }
-        if broker.tls {
-            let rc: Int32
-            if let caFile = settings.caFile {
-                rc = mosquitto_tls_set(mosq, caFile, nil, nil, nil, nil)
-            } else {
-                rc = mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1)
+        case .success(let mosq):
+            mosquitto_connect_callback_set(mosq) { _, userdata, rc in
+                Unmanaged<MQTTPublisher>.fromOpaque(userdata!).takeUnretainedValue().didConnect(rc)
             }
-            if rc != MOSQ_ERR_SUCCESS.rawValue {
-                mosquitto_destroy(mosq)
-                noteProblem("cannot use TLS with ca_file \(settings.caFile ?? "(the system's)"): "
-                            + String(cString: mosquitto_strerror(rc)), broker: broker, wasConnected: false)
-                return nil
+            mosquitto_publish_callback_set(mosq) { _, userdata, _ in
+                Unmanaged<MQTTPublisher>.fromOpaque(userdata!).takeUnretainedValue().didPublish()
             }
+            return mosq
         }
-        mosquitto_connect_callback_set(mosq) { _, userdata, rc in
-            Unmanaged<MQTTPublisher>.fromOpaque(userdata!).takeUnretainedValue().didConnect(rc)
-        }
-        mosquitto_publish_callback_set(mosq) { _, userdata, _ in
-            Unmanaged<MQTTPublisher>.fromOpaque(userdata!).takeUnretainedValue().didPublish()
-        }
-        return mosq
     }
 
     // MARK: Callbacks (the connection thread, inside mosquitto_loop)
@@ -290,8 +222,7 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
     private func didConnect(_ rc: Int32) {
         let broker = lock.withLock { status.broker }
         guard rc == 0 else {
-            var problem = "\(broker) refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
-            if rc == 4 || rc == 5 { problem += " (check [publish.mqtt] username and password_file)" }
+            let problem = MosquittoSession.refusal(rc, broker: broker)
             lock.withLock { status.problem = problem }
             return
         }
@@ -359,7 +290,7 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
     // MARK: Problems
 
     /// Logs a failed or lost connection: an error the first time, debug while it repeats.
-    private func noteProblem(_ problem: String, broker: Broker, wasConnected: Bool) {
+    private func noteProblem(_ problem: String, broker: MQTTBroker, wasConnected: Bool) {
         let repeated = lock.withLock { () -> Bool in
             status.connected = false
             status.problem = problem
@@ -373,16 +304,5 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
         } else {
             logger.error("MQTT: \(problem); retrying with backoff (up to 30 s)")
         }
-    }
-
-    private static func describe(_ rc: Int32, errno failure: Int32, broker: Broker) -> String {
-        if rc == MOSQ_ERR_ERRNO.rawValue {
-            return "cannot connect to \(broker): \(String(cString: strerror(failure)))"
-        }
-        if rc == MOSQ_ERR_TLS.rawValue {
-            return "cannot connect to \(broker): the TLS handshake failed (is ca_file the CA that signed the broker's "
-                + "certificate, and the URL's host one the certificate names?)"
-        }
-        return "cannot connect to \(broker): \(String(cString: mosquitto_strerror(rc)))"
     }
 }

@@ -9,11 +9,12 @@ extension MQTTPublisher {
     static func configured(_ config: MQTTPublishConfig, stateInterval: Duration, logger: Logger) throws(ConfigError)
         -> MQTTPublisher
     {
-        let settings = Settings(
-            brokers: config.brokers.map { Broker(host: $0.host, port: $0.port, tls: $0.tls) },
+        let connection = MQTTConnectionSettings(
+            brokers: config.brokers.map { MQTTBroker(host: $0.host, port: $0.port, tls: $0.tls) },
             clientID: config.clientID, username: config.username, password: try config.password()?.value,
-            topics: MQTTTopics(prefix: config.prefix, site: config.site), qos: config.qos, caFile: config.caFile,
-            keepalive: config.keepalive, stateInterval: max(stateInterval, .milliseconds(100)))
+            caFile: config.caFile, keepalive: config.keepalive)
+        let settings = Settings(connection: connection, topics: MQTTTopics(prefix: config.prefix, site: config.site),
+                                qos: config.qos, stateInterval: max(stateInterval, .milliseconds(100)))
         return MQTTPublisher(settings: settings, logger: logger)
     }
 }
