@@ -104,7 +104,7 @@ let package = Package(
             name: "StreamMQTT",
             dependencies: ["CMosquitto", "StreamState", logging, locks, .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamState", "StreamFormats", locks]),
+        .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamMQTT", "StreamState", "StreamFormats", locks]),
         .target(name: "StreamDemo", dependencies: ["StreamFormats", locks] + nio),
         .target(
             name: "StreamService",
@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "StreamDaemon",
             dependencies: [
-                "StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch", "StreamAPI",
+                "StreamService", "StreamClient", "StreamDemo", "StreamConfig", "StreamWatch", "StreamAPI", "StreamMQTT",
                 "StreamState", "StreamFormats", "StreamHTTP", logging, locks,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + lifecycle

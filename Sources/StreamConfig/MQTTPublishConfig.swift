@@ -125,10 +125,6 @@ extension MQTTPublishConfig {
     /// daemon starts; nil without one. Throws when the file cannot be read or is empty.
     public func password() throws(ConfigError) -> ConfigSecret? {
         guard let passwordFile else { return nil }
-        let password = try ConfigFileReader.contents(of: passwordFile).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !password.isEmpty else {
-            throw ConfigError(file: passwordFile, problems: [ConfigProblem(keyPath: "", message: "the password file is empty")])
-        }
-        return ConfigSecret(password)
+        return try ConfigSecret.read(file: passwordFile, what: "password")
     }
 }

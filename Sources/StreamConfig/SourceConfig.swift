@@ -87,12 +87,7 @@ public enum SpinitronToken: Sendable, Equatable, CustomStringConvertible, Custom
         case .inline(let secret):
             return secret
         case .file(let path):
-            let text = try ConfigFileReader.contents(of: path)
-            let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !key.isEmpty else {
-                throw ConfigError(file: path, problems: [ConfigProblem(keyPath: "", message: "the token file is empty")])
-            }
-            return ConfigSecret(key)
+            return try ConfigSecret.read(file: path, what: "token")
         }
     }
 }

@@ -222,7 +222,7 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
     private func didConnect(_ rc: Int32) {
         let broker = lock.withLock { status.broker }
         guard rc == 0 else {
-            let problem = MosquittoSession.refusal(rc, broker: broker)
+            let problem = MosquittoSession.refusal(rc, broker: broker, credentials: "[publish.mqtt] username and password_file")
             lock.withLock { status.problem = problem }
             return
         }

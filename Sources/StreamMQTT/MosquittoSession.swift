@@ -60,10 +60,11 @@ enum MosquittoSession {
         return "cannot connect to \(broker): \(String(cString: mosquitto_strerror(rc)))"
     }
 
-    /// Why the broker refused the connection (its CONNACK code).
-    static func refusal(_ rc: Int32, broker: String) -> String {
+    /// Why the broker refused the connection (its CONNACK code); `credentials` names where the
+    /// user name and password come from, for a refusal of them.
+    static func refusal(_ rc: Int32, broker: String, credentials: String) -> String {
         var problem = "\(broker) refused the connection: \(String(cString: mosquitto_connack_string(rc)))"
-        if rc == 4 || rc == 5 { problem += " (check [publish.mqtt] username and password_file)" }
+        if rc == 4 || rc == 5 { problem += " (check \(credentials))" }
         return problem
     }
 

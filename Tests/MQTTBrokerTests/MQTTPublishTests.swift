@@ -227,25 +227,28 @@ final class MQTTRig: Sendable {
         if let failure { throw failure }
     }
 
-    /// Writes `config` and starts `streamd run` with it.
-    func start(_ config: String, waitReady: Bool = true) async throws -> DaemonProcess {
-        try sandbox.writeConfig(config)
-        let daemon = try await DaemonProcess.start(sandbox, waitReady: waitReady)
+    /// Writes `config` (as `name` in the sandbox) and starts `streamd run` with it, its socket
+    /// at `socket` when not the sandbox's.
+    func start(_ config: String, name: String = "streamd.toml", socket: String? = nil,
+               waitReady: Bool = true) async throws -> DaemonProcess {
+        let path = try sandbox.writeConfig(config, name: name)
+        let daemon = try await DaemonProcess.start(sandbox, config: path, socket: socket, waitReady: waitReady)
         daemons.withLock { $0.append(daemon) }
         return daemon
     }
 
     /// One station (its stream refused: the station is off the air, which is state too),
-    /// publishing to the broker as site `test`, with `mqtt` lines added to `[publish.mqtt]`.
-    func config(mqtt: String = "", name: String = "Test FM") -> String {
+    /// publishing to the broker as `site` (`test`), with `mqtt` lines added to `[publish.mqtt]`.
+    /// Another site has its own socket and state file in the sandbox.
+    func config(mqtt: String = "", name: String = "Test FM", site: String = "test") -> String {
         """
         [daemon]
-        socket = "\(sandbox.socketPath)"
-        state_file = "\(sandbox.stateFilePath)"
+        socket = "\(site == "test" ? sandbox.socketPath : sandbox.directory + "/\(site).sock")"
+        state_file = "\(site == "test" ? sandbox.stateFilePath : sandbox.directory + "/\(site).json")"
 
         [publish.mqtt]
         url = "\(broker.url)"
-        site = "test"
+        site = "\(site)"
         \(mqtt)
 
         [[station]]

@@ -10,6 +10,7 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "Print the daemon's JSON instead of text.") var json = false
     @Option(help: "The daemon's socket (default: $STREAMD_SOCKET, /run/streamd/streamd.sock, or a running demo's).")
     var socket: String?
+    @OptionGroup var broker: MQTTReadOptions
 
     var query: String {
         station.map { "?station=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
@@ -40,7 +41,8 @@ struct ClientOptions: ParsableArguments {
                                  text: @escaping (Answer, DaemonClient) async throws(DaemonClientError) -> String) async throws {
         try await withClient { client throws(DaemonClientError) in
             if json {
-                print(String(decoding: try await client.getBody(path), as: UTF8.self))
+                // The daemon's JSON ends with a newline already.
+                print(String(decoding: try await client.getBody(path), as: UTF8.self), terminator: "")
             } else {
                 print(try await text(try await client.get(path, as: type), client))
             }
@@ -59,6 +61,12 @@ struct NowCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
+        if let site = try await options.readSite(for: "now") {
+            let station = try options.station(in: site.document, refused: ExitStatus.failure)
+            let answer = NowAnswer(station: station, document: site.document, now: Date())
+            print(options.json ? String(decoding: answer.jsonBytes, as: UTF8.self) : ClientText.now(answer, station: station))
+            return
+        }
         try await options.show("/v1/now" + options.query, as: NowAnswer.self) { answer, client throws(DaemonClientError) in
             ClientText.now(answer, station: try await options.stationState(client, id: answer.station))
         }
@@ -71,6 +79,12 @@ struct NextCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
+        if let site = try await options.readSite(for: "next") {
+            let station = try options.station(in: site.document, refused: ExitStatus.failure)
+            let answer = NextAnswer(station: station, document: site.document, now: Date())
+            print(options.json ? String(decoding: answer.jsonBytes, as: UTF8.self) : ClientText.next(answer, station: station))
+            return
+        }
         try await options.show("/v1/next" + options.query, as: NextAnswer.self) { answer, client throws(DaemonClientError) in
             ClientText.next(answer, station: try await options.stationState(client, id: answer.station))
         }
@@ -83,6 +97,7 @@ struct StationsCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
+        if try await options.listSites() { return }
         try await options.show("/v1/stations", as: [StationSummary].self) { list, client throws(DaemonClientError) in
             ClientText.stations(list, live: try await client.get("/v1/state", as: StateDocument.self).live)
         }
@@ -103,6 +118,21 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
+        var verdict: HealthVerdict?
+        if let site = try await options.readSite(for: "status") {
+            verdict = try options.showStatus(of: site)
+        } else {
+            verdict = try await socketStatus()
+        }
+        switch verdict?.status {
+        case "ok": return
+        case "degraded": throw ExitStatus.healthDegraded
+        default: throw ExitStatus.healthDown
+        }
+    }
+
+    /// `/v1/health` and `/v1/state` (or the station) from the socket, printed; the verdict.
+    private func socketStatus() async throws -> HealthVerdict? {
         var verdict: HealthVerdict?
         try await options.withClient(refused: ExitStatus.usage) { client throws(DaemonClientError) in
             let healthBody = try await client.getBody("/v1/health", alsoAccepted: [503])
@@ -132,15 +162,16 @@ struct StatusCommand: AsyncParsableCommand {
             } catch {
                 throw DaemonClientError(code: .badAnswer, message: "the daemon's answer to \(statePath) did not decode: \(error)")
             }
-            print(header)
-            print("health: \(health.status)" + (health.problems.isEmpty ? "" : " (\(health.problems.joined(separator: "; ")))"))
-            for station in stations { print(ClientText.status(station)) }
+            StatusCommand.printStatus(header: header, health: health, stations: stations)
         }
-        switch verdict?.status {
-        case "ok": return
-        case "degraded": throw ExitStatus.healthDegraded
-        default: throw ExitStatus.healthDown
-        }
+        return verdict
+    }
+
+    /// The text of `status`.
+    static func printStatus(header: String, health: HealthVerdict, stations: [StationState]) {
+        print(header)
+        print("health: \(health.status)" + (health.problems.isEmpty ? "" : " (\(health.problems.joined(separator: "; ")))"))
+        for station in stations { print(ClientText.status(station)) }
     }
 }
 
@@ -148,6 +179,11 @@ struct StatusCommand: AsyncParsableCommand {
 struct HealthVerdict: Decodable {
     var status: String
     var problems: [String]
+
+    init(status: String, problems: [String]) {
+        self.status = status
+        self.problems = problems
+    }
 
     static func decode(_ body: [UInt8]) throws(DaemonClientError) -> HealthVerdict {
         do {

@@ -10,7 +10,8 @@ import Glibc
 import Darwin
 #endif
 
-/// `streamd screen`: a full-screen studio display in the terminal, fed by `/v1/events`.
+/// `streamd screen`: a full-screen studio display in the terminal, fed by `/v1/events` (or,
+/// with `--mqtt`, a site on a broker).
 ///
 /// It redraws when the state changes, every second (clock, progress, remaining), and when the
 /// terminal is resized (SIGWINCH). It uses the alternate screen with the cursor hidden and
@@ -26,6 +27,7 @@ struct ScreenCommand: AsyncParsableCommand {
     @Option(help: "Station id (default: the live station).") var station: String?
     @Option(help: "The daemon's socket (default: $STREAMD_SOCKET, /run/streamd/streamd.sock, or a running demo's).")
     var socket: String?
+    @OptionGroup var broker: MQTTReadOptions
 
     func run() async throws {
         guard isatty(STDOUT_FILENO) == 1 else {
@@ -33,9 +35,14 @@ struct ScreenCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         let engine = try CurlEngine()
-        let client = DaemonClient(socket: ClientSocket.resolve(socket), engine: engine)
+        let feed: any StateEventSource
+        if let settings = try broker.settings() {
+            feed = MQTTEventFeed(settings: settings, topics: try broker.topics(for: "screen"))
+        } else {
+            feed = EventFeed(client: DaemonClient(socket: ClientSocket.resolve(socket), engine: engine))
+        }
         let terminal = ScreenTerminal(color: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
-        let screen = ScreenService(feed: EventFeed(client: client), station: station, terminal: terminal)
+        let screen = ScreenService(feed: feed, station: station, terminal: terminal)
         try await ClientGroup.run(engine: engine, service: screen, shutdownSignals: [.sigterm, .sigint, .sighup],
                                   logger: Logger(label: "streamd.screen"))
     }

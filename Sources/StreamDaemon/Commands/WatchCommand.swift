@@ -8,7 +8,7 @@ import StreamService
 import StreamState
 import NIOConcurrencyHelpers
 
-/// `streamd watch`: follows `/v1/events`, one line per change; reconnects (resuming with
+/// `streamd watch`: follows `/v1/events` (or, with `--mqtt`, a site on a broker), one line per change; reconnects (resuming with
 /// `Last-Event-ID`) when the daemon restarts. Runs as a small service group (the engine, then
 /// the feed), so Ctrl-C ends the feed's transfer before the engine stops.
 struct WatchCommand: AsyncParsableCommand {
@@ -17,11 +17,17 @@ struct WatchCommand: AsyncParsableCommand {
     var json = false
     @Option(help: "The daemon's socket (default: $STREAMD_SOCKET, /run/streamd/streamd.sock, or a running demo's).")
     var socket: String?
+    @OptionGroup var broker: MQTTReadOptions
 
     func run() async throws {
         let engine = try CurlEngine()
-        let client = DaemonClient(socket: ClientSocket.resolve(socket), engine: engine)
-        let follower = WatchFollower(feed: EventFeed(client: client), json: json)
+        let feed: any StateEventSource
+        if let settings = try broker.settings() {
+            feed = MQTTEventFeed(settings: settings, topics: try broker.topics(for: "watch"))
+        } else {
+            feed = EventFeed(client: DaemonClient(socket: ClientSocket.resolve(socket), engine: engine))
+        }
+        let follower = WatchFollower(feed: feed, json: json)
         try await ClientGroup.run(engine: engine, service: follower, logger: Logger(label: "streamd.watch"))
         if let status = follower.exitStatus { throw status }
     }
@@ -30,14 +36,14 @@ struct WatchCommand: AsyncParsableCommand {
 /// Prints each event of the feed. Ends (with an exit status) when the daemon cannot be
 /// reached at all, or answers the event stream with an error.
 final class WatchFollower: Service, Sendable {
-    let feed: EventFeed
+    let feed: any StateEventSource
     let json: Bool
     private let status = NIOLockedValueBox<ExitCode?>(nil)
     /// Whether the connection is lost and the loss was reported (reported once, until a
     /// reconnection is reported).
     private let lost = NIOLockedValueBox(false)
 
-    init(feed: EventFeed, json: Bool) {
+    init(feed: any StateEventSource, json: Bool) {
         self.feed = feed
         self.json = json
     }
@@ -65,9 +71,9 @@ final class WatchFollower: Service, Sendable {
                         return false
                     }
                     if !loss.everConnected {
-                        let access = SocketAccess.diagnose(feed.client.socket)
-                        printError("streamd: \(access.message(for: feed.client.socket))")
-                        let code = if case .permissionDenied = access { ExitStatus.noPermission } else { ExitStatus.unavailable }
+                        let (message, permissionDenied) = feed.unreachable(loss)
+                        printError("streamd: \(message)")
+                        let code = permissionDenied ? ExitStatus.noPermission : ExitStatus.unavailable
                         status.withLockedValue { $0 = code }
                         return false
                     }

@@ -24,7 +24,7 @@ enum ScreenEvent: Sendable {
 /// back when it ends: on q, or when the group shuts down (SIGINT, SIGTERM, SIGHUP). The feed,
 /// the clock and the signal listeners are child tasks, all ended before it returns.
 struct ScreenService: Service {
-    let feed: EventFeed
+    let feed: any StateEventSource
     let station: String?
     let terminal: ScreenTerminal
 
@@ -64,7 +64,7 @@ struct ScreenService: Service {
     /// The drawing loop: returns on q or at shutdown.
     private func draw(_ events: AsyncCancelOnGracefulShutdownSequence<AsyncStream<ScreenEvent>>) async {
         var document: StateDocument?
-        var connection = ScreenModel.Connection.connecting(detail: "on \(feed.client.socket)")
+        var connection = ScreenModel.Connection.connecting(detail: "on \(feed.origin)")
         terminal.draw(ScreenModel(document: nil, stationID: station, now: Date(), connection: connection))
         for await event in events {
             var full = false
@@ -86,7 +86,7 @@ struct ScreenService: Service {
                 connection = .live
             case .feed(.disconnected(let loss)):
                 connection = Self.connection(after: loss.detail, from: connection, hasDocument: document != nil,
-                                             socket: feed.client.socket)
+                                             socket: feed.origin)
             case .feed(.message(let message)):
                 document = Self.apply(message, to: document)
             }
