@@ -221,7 +221,10 @@ final class MQTTRig: Sendable {
         } catch {
             failure = error
         }
-        for daemon in rig.daemons.value { _ = await daemon.stop() }
+        for daemon in rig.daemons.value {
+            _ = await daemon.stop()
+            daemon.removeOutput()
+        }
         await broker.cleanup()
         rig.sandbox.cleanup()
         if let failure { throw failure }

@@ -83,9 +83,11 @@ struct MQTTReadTests {
                 #expect(watch.isRunning, "watch keeps following after the site went away")
             } catch {
                 _ = await watch.stop()
+                watch.removeOutput()
                 throw error
             }
             _ = await watch.stop()
+            watch.removeOutput()
         }
     }
 }

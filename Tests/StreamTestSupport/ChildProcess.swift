@@ -196,7 +196,7 @@ public final class ChildProcess: Sendable {
         return await terminate()
     }
 
-    /// SIGKILL if it still runs; waits for it. Its output files are removed.
+    /// SIGKILL if it still runs; waits for it. Its output files stay (``removeOutput()``).
     @discardableResult
     public func terminate() async -> Int32? {
         signal(SIGKILL)

@@ -181,6 +181,9 @@ public final class DaemonProcess: Sendable {
     /// Kills the process (if it still runs) and waits for it: for cleanup on every path.
     public func terminate() async { await child.terminate() }
 
+    /// Removes its output files (after the test read what it wanted).
+    public func removeOutput() { child.removeOutput() }
+
     /// The most memory the process has held so far (`VmHWM` in `/proc/PID/status`), in KiB;
     /// nil once it has exited.
     public var peakResidentKiB: Int? {
