@@ -55,6 +55,7 @@ BENCH_BUILD := .build-bench
 bench: deps
 	@command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; }
 	@command -v redis-server >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; }
+	@test -x /usr/sbin/mosquitto || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mosquitto; }
 	@command -v curl >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl; }
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd-bench
@@ -62,6 +63,7 @@ bench: deps
 	Benchmarks/api_vs_nginx.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/poll_vs_c.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/fanout_vs_redis.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000
+	Benchmarks/fanout_vs_mosquitto.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000
 	Benchmarks/follow_vs_curl.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/sigterm_stalled.py --streamd $(BENCH_BUILD)/release/streamd
 

@@ -1,5 +1,6 @@
-/* The subscribers of Benchmarks/fanout_vs_redis.py: N connections held on one epoll, for
- * streamd's event stream or for Redis pub/sub, and the time at which one change reaches each.
+/* The subscribers of Benchmarks/fanout_vs_redis.py and fanout_vs_mosquitto.py: N connections
+ * held on one epoll, for streamd's event stream, Redis pub/sub or an MQTT broker, and the time
+ * at which one change reaches each.
  *
  *   cc -O2 -o fanout_client fanout_client.c
  *   fanout_client sse   SOCKET N PID        N x GET /v1/events on streamd's Unix socket;
@@ -9,15 +10,21 @@
  *                                           changed the source's answer before)
  *   fanout_client redis SOCKET N CHANNEL    N x SUBSCRIBE CHANNEL on redis-server's Unix
  *                                           socket; a change is a PUBLISH on an own connection
+ *   fanout_client mqtt  PORT N TOPIC        N x MQTT 3.1.1 CONNECT (clean session, no keepalive)
+ *                                           and SUBSCRIBE TOPIC at QoS 0 on 127.0.0.1:PORT; it
+ *                                           triggers nothing (use "watch")
  *
- * It drains the initial data (the SSE snapshot, the subscribe confirmations), prints
- * "ready CONNECTED REFUSED", then reads commands on standard input, one a line:
+ * It drains the initial data (the SSE snapshot, the subscribe confirmations; for MQTT the
+ * topic's retained message, which must be there), prints "ready CONNECTED REFUSED", then
+ * reads commands on standard input, one a line:
  *
- *   go MARKER SIZE     t0 = CLOCK_MONOTONIC, then trigger the change (SIGHUP, a refresh, or PUBLISH of
- *                      MARKER padded with '.' to SIZE bytes); waits until every subscriber has
- *                      received bytes containing MARKER (or 5 s), prints
+ *   go MARKER SIZE [T0] t0 = T0 (ns of CLOCK_MONOTONIC) or now, then trigger the change (SIGHUP, a
+ *                      refresh, or PUBLISH of MARKER padded with '.' to SIZE bytes); waits until
+ *                      every subscriber has received bytes containing MARKER (or 5 s), prints
  *                      "round GOT CLOSED" and a line "times US US ..." (µs from t0 to each
  *                      subscriber's first bytes holding MARKER), then "ready ..." again
+ *   watch MARKER T0    the same round without triggering anything: another process makes the
+ *                      change (the same change reaching subscribers by another path)
  *   quit
  *
  * The script that drives it rewrites streamd's configuration (a station's new name is the
@@ -30,6 +37,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -59,6 +68,33 @@ static int connect_unix(const char *path) {
     return fd;
 }
 
+static int connect_tcp(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); exit(1); }
+    return fd;
+}
+
+/* An MQTT 3.1.1 CONNECT (client id "fanout-I", clean session, keepalive off) followed by a
+ * SUBSCRIBE to TOPIC at QoS 0, in `out`; the length. */
+static int mqtt_hello(char *out, int i, const char *topic) {
+    char id[32];
+    int id_len = snprintf(id, sizeof id, "fanout-%d", i), t = strlen(topic), n = 0;
+    out[n++] = 0x10;
+    out[n++] = 10 + 2 + id_len;                      /* remaining length (< 128) */
+    memcpy(out + n, "\0\4MQTT\4\2\0\0", 10), n += 10; /* protocol, level 4, clean, keepalive 0 */
+    out[n++] = 0, out[n++] = id_len;
+    memcpy(out + n, id, id_len), n += id_len;
+    out[n++] = (char)0x82;
+    out[n++] = 2 + 2 + t + 1;                         /* remaining length (< 128) */
+    out[n++] = 0, out[n++] = 1;                       /* packet id */
+    out[n++] = t >> 8, out[n++] = t & 0xff;
+    memcpy(out + n, topic, t), n += t;
+    out[n++] = 0;                                     /* QoS 0 */
+    return n;
+}
+
 static void send_all(int fd, const char *p, size_t n) {
     while (n) {
         ssize_t w = write(fd, p, n);
@@ -68,23 +104,25 @@ static void send_all(int fd, const char *p, size_t n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) { fprintf(stderr, "usage: fanout_client sse|redis SOCKET N PID|CHANNEL\n"); return 64; }
-    int redis = strcmp(argv[1], "redis") == 0, n = atoi(argv[3]);
+    if (argc != 5) { fprintf(stderr, "usage: fanout_client sse|redis|mqtt SOCKET|PORT N PID|CHANNEL|TOPIC\n"); return 64; }
+    int redis = strcmp(argv[1], "redis") == 0, mqtt = strcmp(argv[1], "mqtt") == 0, n = atoi(argv[3]);
     const char *path = argv[2], *channel = argv[4];
-    int refresh = !redis && strcmp(argv[4], "refresh") == 0;
-    pid_t daemon = redis || refresh ? 0 : atoi(argv[4]);
+    int refresh = !redis && !mqtt && strcmp(argv[4], "refresh") == 0;
+    pid_t daemon = redis || refresh || mqtt ? 0 : atoi(argv[4]);
     int ep = epoll_create1(0);
     struct sub *subs = calloc(n, sizeof *subs);
     static char buf[1 << 16], request[256];
     int len = redis ? snprintf(request, sizeof request, "SUBSCRIBE %s\r\n", channel)
                     : snprintf(request, sizeof request, "GET /v1/events HTTP/1.1\r\nHost: streamd\r\n\r\n");
-    const char *primer = redis ? "subscribe" : "event: snapshot";
+    /* MQTT: the topic's retained message (a station message) primes a subscriber. */
+    const char *primer = redis ? "subscribe" : mqtt ? "\"sequence\"" : "event: snapshot";
 
     /* Blocking connects (a full listen backlog makes connect wait, not fail), then non-blocking. */
     for (int i = 0; i < n; i++) {
-        subs[i].fd = connect_unix(path);
+        subs[i].fd = mqtt ? connect_tcp(atoi(path)) : connect_unix(path);
         subs[i].open = 1;
         subs[i].got = -1;
+        if (mqtt) len = mqtt_hello(request, i, channel);
         send_all(subs[i].fd, request, len);
         fcntl(subs[i].fd, F_SETFL, O_NONBLOCK);
         struct epoll_event e = { .events = EPOLLIN, .data.u32 = i };
@@ -93,6 +131,7 @@ int main(int argc, char **argv) {
     struct epoll_event in = { .events = EPOLLIN, .data.u32 = (unsigned)-1 };   /* standard input */
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &in);
     int publisher = redis || refresh ? connect_unix(path) : -1;
+    if (mqtt && (int)strlen(channel) > 100) { fprintf(stderr, "topic too long\n"); return 64; }
 
     char marker[128] = "";
     size_t marker_len = 0;
@@ -131,16 +170,24 @@ int main(int argc, char **argv) {
                 char *nl = strchr(line, '\n');
                 if (!nl) continue;
                 *nl = 0;
-                int size = 0;
+                int size = 0, watch = 0;
+                long long given = 0;
                 if (strncmp(line, "quit", 4) == 0) return 0;
-                if (sscanf(line, "go %100s %d", marker, &size) < 1) { fprintf(stderr, "bad command %s\n", line); return 64; }
+                if (sscanf(line, "watch %100s %lld", marker, &given) == 2) {
+                    watch = 1;
+                } else if (sscanf(line, "go %100s %d %lld", marker, &size, &given) < 1) {
+                    fprintf(stderr, "bad command %s\n", line);
+                    return 64;
+                }
                 line_len = 0;
                 marker_len = strlen(marker);
                 got = 0;
                 for (int i = 0; i < n; i++) subs[i].got = -1, subs[i].tail_len = 0;
                 round = 1;
-                t0 = now_ns();
-                if (redis) {
+                t0 = given > 0 ? given : now_ns();
+                if (watch || mqtt) {
+                    /* the change comes from elsewhere */
+                } else if (redis) {
                     if (size < (int)marker_len) size = marker_len;
                     char *payload = malloc(size + 1);
                     memset(payload, '.', size);
