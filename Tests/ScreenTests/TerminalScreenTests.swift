@@ -159,6 +159,38 @@ struct TerminalScreenTests {
         }
     }
 
+    @Test("--mqtt: the screen of a site read from a real broker follows a song change, and says when the site goes offline",
+          .timeLimit(.minutes(2)))
+    func overMQTT() async throws {
+        let broker = try await MosquittoBroker.start()
+        do {
+            let publish = "[publish.mqtt]\nurl = \"\(broker.url)\"\nsite = \"studio\"\n"
+            try await StudioDaemon.with(title: "The Lantern Keepers - First Light", extra: publish) { studio in
+                let tmux = try await Tmux.start([StreamdProcess.binary.path, "screen", "--mqtt", broker.url, "--site", "studio"])
+                do {
+                    let rows = try await tmux.waitFor("Studio FM and its song, from the broker") { rows in
+                        Self.has(rows, "Studio FM") && Self.has(rows, "The Lantern Keepers – First Light") && Self.has(rows, "Morning Drive")
+                    }
+                    Self.expectFits(rows, width: 80, height: 24)
+                    #expect(Self.has(rows, "● streamd connected"), "\(rows.joined(separator: "\n"))")
+                    studio.server.setTitle("Night Owls - Second Light", for: StudioDaemon.streamPath)
+                    _ = try await tmux.waitFor("the new song") { rows in Self.has(rows, "Night Owls – Second Light") }
+                    await studio.stopDaemon()
+                    let away = try await tmux.waitFor("the site offline") { rows in Self.has(rows, "site streamd/studio is offline") }
+                    #expect(Self.has(away, "Night Owls – Second Light"), "the last state stays on screen:\n\(away.joined(separator: "\n"))")
+                    await tmux.kill()
+                } catch {
+                    await tmux.kill()
+                    throw error
+                }
+            }
+        } catch {
+            await broker.cleanup()
+            throw error
+        }
+        await broker.cleanup()
+    }
+
     @Test("SIGTERM restores the terminal too; not a terminal: exit 64 with a clear message", .timeLimit(.minutes(2)))
     func signalsAndNoTerminal() async throws {
         // No daemon at all: the screen waits, saying so, and SIGTERM ends it cleanly.

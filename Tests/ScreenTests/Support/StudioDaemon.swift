@@ -39,13 +39,13 @@ final class StudioDaemon: @unchecked Sendable {
     static let streamPath = "/live.mp3"
 
     /// Starts the loopback station and the daemon; waits until the daemon shows the song.
-    static func start(listen: Bool = false, title: String) async throws -> StudioDaemon {
+    static func start(listen: Bool = false, title: String, extra: String = "") async throws -> StudioDaemon {
         _ = try StreamdProcess.requireBinary()
         let server = try await LoopbackServer.start()
         let port = listen ? try await LoopbackServer.closedPort() : nil
         let studio: StudioDaemon
         do {
-            studio = try StudioDaemon(server: server, port: port)
+            studio = try StudioDaemon(server: server, port: port, extra: extra)
         } catch {
             await server.shutdown()
             throw error
@@ -61,7 +61,8 @@ final class StudioDaemon: @unchecked Sendable {
         return studio
     }
 
-    private init(server: LoopbackServer, port: Int?) throws {
+    /// `extra`: more TOML at the end of the configuration (e.g. a `[publish.mqtt]` table).
+    private init(server: LoopbackServer, port: Int?, extra: String) throws {
         self.server = server
         self.port = port
         let sandbox = try DaemonSandbox()
@@ -115,7 +116,7 @@ final class StudioDaemon: @unchecked Sendable {
               url = "\(server.url("/hd2.mp3"))"
               mode = "follow"
             """
-        try sandbox.writeConfig(toml)
+        try sandbox.writeConfig(toml + "\n" + extra)
     }
 
     /// Composer's `/now` answer: `onNow` with "HH:mm" times (UTC, the station's zone) and
@@ -187,8 +188,9 @@ final class StudioDaemon: @unchecked Sendable {
     }
 
     /// Runs `body` with a started studio and stops everything afterwards, also on failure.
-    static func with<T: Sendable>(listen: Bool = false, title: String, _ body: (StudioDaemon) async throws -> T) async throws -> T {
-        let studio = try await start(listen: listen, title: title)
+    static func with<T: Sendable>(listen: Bool = false, title: String, extra: String = "",
+                                  _ body: (StudioDaemon) async throws -> T) async throws -> T {
+        let studio = try await start(listen: listen, title: title, extra: extra)
         do {
             let result = try await body(studio)
             await studio.stop()
