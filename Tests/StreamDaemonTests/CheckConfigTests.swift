@@ -148,6 +148,24 @@ struct CheckConfigTests {
         }
     }
 
+    @Test("a [publish.mqtt] password_file that does not exist: exit 78 naming it (run would refuse it too)")
+    func missingMQTTPasswordFile() async throws {
+        let config = Self.good + """
+
+            [publish.mqtt]
+            url = "mqtt://127.0.0.1"
+            site = "check"
+            username = "studio"
+            password_file = "/nonexistent/mqtt.password"
+            """
+        try await withFile(config) { path in
+            let result = try await runStreamd(["check-config", path])
+            #expect(result.status == 78, "exit \(result.status): \(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("/nonexistent/mqtt.password"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "no 'ok' line: \(result.stdout)")
+        }
+    }
+
     @Test("a missing file: exit 78 with one line naming it")
     func missing() async throws {
         let path = "/tmp/sde2e-does-not-exist-\(UUID().uuidString).toml"

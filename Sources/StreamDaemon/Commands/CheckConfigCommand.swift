@@ -19,8 +19,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let configuration: StreamdConfiguration
         do {
             configuration = try StreamdConfiguration.load(path: file)
-            // What `run` reads at start besides the file itself: Spinitron token files.
+            // What `run` reads at start besides the file itself: Spinitron token files and the
+            // MQTT password file.
             _ = try configuration.stationSpecs()
+            _ = try configuration.mqtt?.password()
         } catch {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
