@@ -109,6 +109,7 @@ int main(int argc, char **argv) {
     const char *path = argv[2], *channel = argv[4];
     int refresh = !redis && !mqtt && strcmp(argv[4], "refresh") == 0;
     pid_t daemon = redis || refresh || mqtt ? 0 : atoi(argv[4]);
+    if (mqtt && strlen(channel) > 100) { fprintf(stderr, "topic too long (at most 100 bytes)\n"); return 64; }
     int ep = epoll_create1(0);
     struct sub *subs = calloc(n, sizeof *subs);
     static char buf[1 << 16], request[256];
@@ -131,7 +132,6 @@ int main(int argc, char **argv) {
     struct epoll_event in = { .events = EPOLLIN, .data.u32 = (unsigned)-1 };   /* standard input */
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &in);
     int publisher = redis || refresh ? connect_unix(path) : -1;
-    if (mqtt && (int)strlen(channel) > 100) { fprintf(stderr, "topic too long\n"); return 64; }
 
     char marker[128] = "";
     size_t marker_len = 0;
