@@ -22,6 +22,7 @@ import PackageDescription
 //       StreamAPI     the socket API, SSE, metrics, the state file writer
 //       StreamWatch   watchers: streams, sources, probe, the supervisor
 //       StreamMQTT    publishing the state to an MQTT broker (CMosquitto)
+//       StreamOutputs the outputs: the now-playing text sent on (files, for now)
 //         StreamHTTP  the libcurl engine (CCurl)
 //       StreamConfig  the TOML configuration → station specs
 //         StreamState the state document, station specs, observations, merge, store
@@ -104,11 +105,13 @@ let package = Package(
             name: "StreamMQTT",
             dependencies: ["CMosquitto", "StreamState", logging, locks, .product(name: "Metrics", package: "swift-metrics")]
         ),
+        .target(name: "StreamOutputs", dependencies: ["StreamState", logging, locks]),
         .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamMQTT", "StreamState", "StreamFormats", locks]),
         .target(name: "StreamDemo", dependencies: ["StreamFormats", locks] + nio),
         .target(
             name: "StreamService",
             dependencies: ["CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamMQTT",
+                           "StreamOutputs",
                            "StreamFormats", logging, locks,
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")] + lifecycle
@@ -143,6 +146,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "StreamMQTTTests", dependencies: ["StreamMQTT", "StreamState", "StreamTestSupport"]),
+        .testTarget(name: "StreamOutputsTests", dependencies: ["StreamOutputs", "StreamState", "StreamTestSupport", logging]),
         .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),
         .testTarget(name: "IcecastTests", dependencies: ["StreamTestSupport"]),

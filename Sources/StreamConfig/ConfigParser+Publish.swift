@@ -76,7 +76,7 @@ extension ConfigParser {
     }
 
     /// `path` against the configuration file's folder when relative.
-    private func resolvedPath(_ path: String) -> String {
+    func resolvedPath(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         let base = baseDirectory.flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath
         return (base as NSString).appendingPathComponent(path)

@@ -79,12 +79,16 @@ struct ConfigParser {
         let stations = stationTables.compactMap(station)
         checkUnique(stationTables, what: "station")
         let mqtt = root.table("publish").flatMap(publish)
-        root.rejectUnknownKeys(known: ["daemon", "station", "publish"])
-        // Station ids as written, so `live` is checked even when a station has other problems.
+        // Station ids as written, so `live` and outputs are checked even when a station has other problems.
         let ids = stationTables.compactMap { $0.peekString("id") }
+        let outputTables = root.tables("output")
+        let outputs = outputTables.compactMap { output($0, stationIDs: ids) }
+        checkUniquePaths(outputTables)
+        root.rejectUnknownKeys(known: ["daemon", "station", "publish", "output"])
         let daemon = daemonTable.map { daemonConfig($0, stationIDs: ids) } ?? DaemonConfig(live: ids.first ?? "")
         var configuration = StreamdConfiguration(daemon: daemon, stations: stations, sourceFile: sourceFile)
         configuration.mqtt = mqtt
+        configuration.outputs = outputs
         return configuration
     }
 
@@ -231,15 +235,26 @@ struct ConfigParser {
 
     // MARK: Shared checks
 
+    /// Reports each output `path` written before, at the later table's `path`.
+    private func checkUniquePaths(_ tables: [ConfigTableReader]) {
+        checkUnique(tables, key: "path") { path, earlier in "\(earlier) writes '\(path)' already" }
+    }
+
     /// Reports each id seen before, at the later table's `id`.
     private func checkUnique(_ tables: [ConfigTableReader], what: String) {
+        checkUnique(tables, key: "id") { id, earlier in "duplicate \(what) id '\(id)' (first at \(earlier))" }
+    }
+
+    /// Reports each value of `key` seen before, at the later table's `key`, in the words of
+    /// `message(value, the earlier table's path)`.
+    private func checkUnique(_ tables: [ConfigTableReader], key: String, message: (String, String) -> String) {
         var first: [String: String] = [:]
         for table in tables {
-            guard let id = table.peekString("id") else { continue }
-            if let earlier = first[id] {
-                table.report("id", "duplicate \(what) id '\(id)' (first at \(earlier))")
+            guard let value = table.peekString(key) else { continue }
+            if let earlier = first[value] {
+                table.report(key, message(value, earlier))
             } else {
-                first[id] = table.path
+                first[value] = table.path
             }
         }
     }

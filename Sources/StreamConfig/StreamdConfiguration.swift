@@ -11,6 +11,8 @@ public struct StreamdConfiguration: Sendable, Equatable {
     public var sourceFile: String?
     /// The `[publish.mqtt]` table; nil when the state is not published to a broker.
     public var mqtt: MQTTPublishConfig?
+    /// The `[[output]]` tables, in file order.
+    public var outputs: [OutputConfig] = []
 
     /// Creates a configuration from parts (tests, the demo). Not validated.
     public init(daemon: DaemonConfig, stations: [StationConfig], sourceFile: String? = nil) {

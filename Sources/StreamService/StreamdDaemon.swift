@@ -7,6 +7,7 @@ import StreamAPI
 import StreamConfig
 import StreamHTTP
 import StreamMQTT
+import StreamOutputs
 import StreamState
 import StreamWatch
 import NIOConcurrencyHelpers
@@ -115,8 +116,9 @@ public final class StreamdDaemon: StateAPIBackend {
         let mqtt = try configuration.mqtt.map { config throws(ConfigError) in
             try MQTTPublisher.configured(config, stateInterval: configuration.daemon.stateWriteInterval, logger: logger)
         }
+        let outputs = OutputsPublisher.configured(configuration.outputs, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
-                               publishers: [writer, hub, snapshot] + (mqtt.map { [$0] } ?? []))
+                               publishers: [writer, hub, snapshot] + (mqtt.map { [$0] } ?? []) + (outputs.map { [$0] } ?? []))
         snapshot.publish(await store.current, changed: nil)
         let supervisor = Supervisor(engine: engine, store: store, tuning: overrides.tuning, logger: logger)
         let socket = overrides.socket ?? configuration.daemon.socket
@@ -229,6 +231,9 @@ public final class StreamdDaemon: StateAPIBackend {
         }
         if next.mqtt != old.mqtt {
             logger.warning("reload: [publish.mqtt] changes take effect at the next restart")
+        }
+        if next.outputs != old.outputs {
+            logger.warning("reload: [[output]] changes take effect at the next restart")
         }
         configuration.withLockedValue { $0 = next }
         engine.setUserAgentSuffix(next.daemon.userAgentSuffix)

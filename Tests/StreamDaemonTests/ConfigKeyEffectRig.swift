@@ -14,6 +14,7 @@ import Testing
 /// - `probe-fm`: a probed stream, interval 1 s. `format-fm`: `format = "icy"` on a `.m3u8` URL.
 /// - `sources-fm`: one source per per-kind key (derived internet URLs, or loopback `url`s),
 ///   and a slow source with a 300 ms `timeout`. `icecast-fm`: an icecast source with `mount`.
+/// - `quiet-fm`: a stream that is missing and no source: never a song (an output's fallback).
 ///
 /// And `[publish.mqtt]` to a real Mosquitto with TLS (the test CA), a password and every packet
 /// logged, behind a first broker URL where nothing listens (the failover).
@@ -30,7 +31,13 @@ final class KeyRig: Sendable {
     /// Checks that wait give up at this instant (all of them together; see ``eventually(_:)``).
     let deadline: ContinuousClock.Instant
 
-    static let stationIDs = ["keys-fm", "utf-fm", "probe-fm", "format-fm", "sources-fm", "icecast-fm"]
+    static let stationIDs = ["keys-fm", "utf-fm", "probe-fm", "format-fm", "sources-fm", "icecast-fm", "quiet-fm"]
+    /// `[[output]]` files: keys-fm's (a path relative to the configuration, a template),
+    /// quiet-fm's (no song: its fallback) and format-fm's (a delay; the test changes its title).
+    static let outputFile = "keys/now.txt"
+    static let quietFile = "quiet.txt"
+    static let delayedFile = "delayed.txt"
+    static let outputDelaySeconds = 2
     static let socketName = "api.sock"
     static let socketMode = 0o620
     static let stateName = "keys-state.json"
@@ -293,6 +300,33 @@ final class KeyRig: Sendable {
               kind = "icecast"
               url = "\(url("/ice"))"
               mount = "second.mp3"
+
+            [[station]]
+            id = "quiet-fm"
+            name = "Quiet FM"
+
+              [[station.stream]]
+              id = "gone"
+              url = "\(url("/q/missing"))"
+
+            [[output]]
+            kind = "file"
+            station = "keys-fm"
+            path = "\(outputFile)"
+            template = "{station} :: {artist} :: {title}"
+
+            [[output]]
+            kind = "file"
+            station = "format-fm"
+            path = "\(sandbox.directory)/\(delayedFile)"
+            template = "{title}"
+            delay = "\(outputDelaySeconds)s"
+
+            [[output]]
+            kind = "file"
+            station = "quiet-fm"
+            path = "\(sandbox.directory)/\(quietFile)"
+            fallback = "{station} is quiet"
 
             """
     }

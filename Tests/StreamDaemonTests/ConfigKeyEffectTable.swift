@@ -19,7 +19,74 @@ struct KeyEffect: Sendable {
 }
 
 enum KeyEffects {
-    static let table: [KeyEffect] = daemon + station + stream + source + perKind + mqtt + last
+    static let table: [KeyEffect] = daemon + station + stream + source + perKind + mqtt + outputs + last
+
+    // MARK: [[output]] (the files, as a playout system reads them)
+
+    /// The text of an output file in the sandbox, once it exists.
+    static func outputText(_ rig: KeyRig, _ name: String) -> String? {
+        try? String(contentsOfFile: rig.path(name), encoding: .utf8)
+    }
+
+    /// keys-fm's song as the state has it, as `artist :: title`.
+    static func keysSong(_ rig: KeyRig) async throws -> String? {
+        let song = (try await rig.station("keys-fm")["now"] as? [String: Any])?["song"] as? [String: Any]
+        guard let title = song?["title"] as? String else { return nil }
+        return "\(song?["artist"] as? String ?? "") :: \(title)"
+    }
+
+    static let outputs: [KeyEffect] = [
+        KeyEffect("output.kind", "kind file: each output's text is in its file, ending with a newline") { rig in
+            try await rig.eventually {
+                let texts = [outputText(rig, KeyRig.outputFile), outputText(rig, KeyRig.quietFile)]
+                return texts.allSatisfy { $0?.hasSuffix("\n") == true } ? nil : "the files hold \(texts)"
+            }
+        },
+        KeyEffect("output.station", "each file speaks of its own station") { rig in
+            try await rig.eventually {
+                let keys = outputText(rig, KeyRig.outputFile) ?? "", quiet = outputText(rig, KeyRig.quietFile) ?? ""
+                return keys.hasPrefix("Config Keys FM ::") && quiet.hasPrefix("Quiet FM") ? nil : "the files hold \(keys), \(quiet)"
+            }
+        },
+        KeyEffect("output.path", "a relative path is in the configuration file's folder") { rig in
+            try await rig.eventually {
+                FileManager.default.fileExists(atPath: rig.sandbox.directory + "/" + KeyRig.outputFile) ? nil
+                    : "no \(KeyRig.outputFile) beside the configuration"
+            }
+        },
+        KeyEffect("output.template", "the song in the template: `{station} :: {artist} :: {title}`") { rig in
+            try await rig.eventually {
+                guard let song = try await keysSong(rig) else { return "keys-fm has no song" }
+                let expected = "Config Keys FM :: \(song)\n"
+                let text = outputText(rig, KeyRig.outputFile)
+                return text == expected ? nil : "the file holds \(text ?? "nothing"), expected \(expected)"
+            }
+        },
+        KeyEffect("output.fallback", "a station with no song: its fallback, `{station} is quiet`") { rig in
+            try await rig.eventually {
+                let text = outputText(rig, KeyRig.quietFile)
+                return text == "Quiet FM is quiet\n" ? nil : "the file holds \(text ?? "nothing")"
+            }
+        },
+        KeyEffect("output.delay", "format-fm's new title reaches its file the delay after the stream carried it, not sooner") { rig in
+            // Changes format-fm's title (nothing after this row looks at it but the last rows,
+            // which change it themselves). Its ICY blocks come every 500 bytes: within a second.
+            let title = "Delayed Title"
+            let changed = Date()
+            rig.server.setTitle("Format - \(title)", for: "/f/live.m3u8")
+            return try await rig.eventually {
+                guard let text = outputText(rig, KeyRig.delayedFile), text == title + "\n",
+                      let attributes = try? FileManager.default.attributesOfItem(atPath: rig.path(KeyRig.delayedFile)),
+                      let written = attributes[.modificationDate] as? Date else {
+                    return "the file holds \(outputText(rig, KeyRig.delayedFile) ?? "nothing")"
+                }
+                // A file's time is the kernel's coarse clock (a few ms behind): 0.1 s of slack.
+                let after = written.timeIntervalSince(changed)
+                return after >= Double(KeyRig.outputDelaySeconds) - 0.1 ? nil
+                    : "written \(after) s after the title changed, before its \(KeyRig.outputDelaySeconds) s delay"
+            }
+        },
+    ]
 
     // MARK: [publish.mqtt] (the broker's own log of every packet, and what a subscriber gets)
 

@@ -147,7 +147,7 @@ enum ConfigDoc {
         let parts = heading.split(separator: "`", omittingEmptySubsequences: false)
         guard parts.count >= 3 else { return nil }
         let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard ["daemon", "station", "station.stream", "station.source", "publish.mqtt"].contains(name) else { return nil }
+        guard ["daemon", "station", "station.stream", "station.source", "publish.mqtt", "output"].contains(name) else { return nil }
         return name
     }
 
