@@ -16,7 +16,7 @@ delivery (the spread), how many got it, the CPU per change of streamd and of mos
 Usage: Benchmarks/fanout_vs_mosquitto.py [--subscribers N [N ...]] [--rounds R] [--streamd PATH]
 Needs mosquitto (apt-get install mosquitto) and a C compiler.
 """
-import argparse, os, resource, shutil, signal, subprocess, sys, tempfile, time
+import argparse, os, shutil, signal, subprocess, sys, time
 
 import fanout_vs_redis as shared
 from procstat import cpu_seconds, rss_mib
@@ -132,19 +132,8 @@ def main():
         sys.exit(f"{args.streamd} is missing: make bench builds it (or --streamd PATH)")
     if not (shutil.which("mosquitto") or os.access("/usr/sbin/mosquitto", os.X_OK)):
         sys.exit("mosquitto is missing: apt-get install mosquitto")
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = 2 * max(args.subscribers) + 200
-    if hard < need:
-        sys.exit(f"the open-file hard limit {hard} is below {need}")
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    work = tempfile.mkdtemp(prefix="streamd-bench-mqtt-")
+    work, client_bin = shared.set_up(args.subscribers, "streamd-bench-mqtt-")
     try:
-        with open(f"{work}/live.mp3", "wb") as f:
-            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 720)
-        with open(f"{work}/short.mp3", "wb") as f:
-            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 20)
-        client_bin = f"{work}/fanout_client"
-        subprocess.run(["cc", "-O2", "-o", client_bin, os.path.join(HERE, "peers/fanout_client.c")], check=True)
         print("one change (a new song and POST /v1/refresh) to N subscribers on each path at once: streamd's "
               "GET /v1/events, and [publish.mqtt] through mosquitto to MQTT subscribers (QoS 0) on loopback")
         for n in args.subscribers:

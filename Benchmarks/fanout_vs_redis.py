@@ -200,6 +200,30 @@ def run(args, work, client_bin, n):
         print(f"  streamd: {s['of'] - s['got']} deliveries missing (subscriber x change)")
 
 
+def set_up(subscribers, prefix):
+    """What both fan-out benchmarks need: the open-file limit raised for N connections to each
+    server (in this process's children), a work folder (`prefix`) with the stations' stream
+    files, and fanout_client built in it. Returns (work, client binary)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = 2 * max(subscribers) + 200
+    if hard < need:
+        sys.exit(f"the open-file hard limit {hard} is below {need}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    work = tempfile.mkdtemp(prefix=prefix)
+    try:
+        # The stations' streams: 300 kB of MPEG frames (128 kbit/s, silence) in a file, and 8 kB.
+        with open(f"{work}/live.mp3", "wb") as f:
+            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 720)
+        with open(f"{work}/short.mp3", "wb") as f:
+            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 20)
+        client_bin = f"{work}/fanout_client"
+        subprocess.run(["cc", "-O2", "-o", client_bin, os.path.join(HERE, "peers/fanout_client.c")], check=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return work, client_bin
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1000])
@@ -213,21 +237,8 @@ def main():
         sys.exit(f"{args.streamd} is missing: make bench builds it (or --streamd PATH)")
     if not shutil.which("redis-server"):
         sys.exit("redis-server is missing: apt-get install redis-server")
-    # N connections to each server, in this process's children: raise the open-file limit.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = 2 * max(args.subscribers) + 200
-    if hard < need:
-        sys.exit(f"the open-file hard limit {hard} is below {need}")
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    work = tempfile.mkdtemp(prefix="streamd-bench-fanout-")
+    work, client_bin = set_up(args.subscribers, "streamd-bench-fanout-")
     try:
-        # The stations' streams: 300 kB of MPEG frames (128 kbit/s, silence) in a file.
-        with open(f"{work}/live.mp3", "wb") as f:
-            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 720)
-        with open(f"{work}/short.mp3", "wb") as f:
-            f.write((b"\xff\xfb\x90\x64" + bytes(413)) * 20)
-        client_bin = f"{work}/fanout_client"
-        subprocess.run(["cc", "-O2", "-o", client_bin, os.path.join(HERE, "peers/fanout_client.c")], check=True)
         how = "POST /v1/refresh after the source's new song" if args.trigger == "refresh" else "SIGHUP after a station's rename"
         print(f"one change to N subscribers: streamd's GET /v1/events ({how}) "
               "against Redis SUBSCRIBE (PUBLISH), both on Unix sockets, rounds alternated")

@@ -82,9 +82,6 @@ public struct MQTTOutbox: Sendable {
     /// Whether everything kept has been sent and confirmed.
     public var isSettled: Bool { head == pending.count && inFlight == 0 }
 
-    /// How many topics wait to be sent.
-    public var pendingCount: Int { pending.count - head }
-
     private mutating func markPending(_ topic: String) {
         if isPending.insert(topic).inserted { pending.append(topic) }
     }

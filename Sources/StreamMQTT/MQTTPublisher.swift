@@ -36,8 +36,8 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
         }
     }
 
-    /// What the connection is doing, for logs, metrics and tests.
-    public struct Status: Sendable, Equatable {
+    /// What the connection is doing, for the log.
+    private struct Status: Sendable, Equatable {
         /// Connected to a broker (its CONNACK accepted).
         public var connected: Bool
         /// The broker connected to, or tried last.
@@ -74,12 +74,6 @@ public final class MQTTPublisher: StatePublisher, @unchecked Sendable {
         self.status = Status(connected: false, broker: settings.connection.brokers.first?.description ?? "", problem: nil)
         connectedGauge.record(0)
     }
-
-    /// The connection's status now.
-    public var currentStatus: Status { lock.withLock { status } }
-
-    /// Whether every change so far has reached the broker (confirmed, for QoS 1 and 2).
-    public var isSettled: Bool { lock.withLock { connected && outbox.isSettled && !stateDue } }
 
     // MARK: StatePublisher
 
