@@ -22,7 +22,7 @@ import PackageDescription
 //       StreamAPI     the socket API, SSE, metrics, the state file writer
 //       StreamWatch   watchers: streams, sources, probe, the supervisor
 //       StreamMQTT    publishing the state to an MQTT broker (CMosquitto)
-//       StreamOutputs the outputs: the now-playing text sent on (files, for now)
+//       StreamOutputs the outputs: the now-playing text sent on (files, RDS, DLS, UDP, HTTP)
 //         StreamHTTP  the libcurl engine (CCurl)
 //       StreamConfig  the TOML configuration → station specs
 //         StreamState the state document, station specs, observations, merge, store
@@ -69,6 +69,13 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenSSL's libcrypto (Debian's libssl-dev): HMAC-SHA256 for the outputs' signed
+        // webhooks (libcurl links it already; swift-crypto would build BoringSSL for one call).
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
         // libmosquitto, the MQTT client library of the Mosquitto project (Debian's
@@ -105,7 +112,7 @@ let package = Package(
             name: "StreamMQTT",
             dependencies: ["CMosquitto", "StreamState", logging, locks, .product(name: "Metrics", package: "swift-metrics")]
         ),
-        .target(name: "StreamOutputs", dependencies: ["StreamState", logging, locks]),
+        .target(name: "StreamOutputs", dependencies: ["CCrypto", "StreamHTTP", "StreamState", logging, locks] + nio),
         .target(name: "StreamClient", dependencies: ["StreamHTTP", "StreamMQTT", "StreamState", "StreamFormats", locks]),
         .target(name: "StreamDemo", dependencies: ["StreamFormats", locks] + nio),
         .target(

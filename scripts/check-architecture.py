@@ -32,7 +32,7 @@ ALLOWED = {
     "StreamAPI": {"StreamState", "StreamFormats", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOConcurrencyHelpers",
                   "Metrics", "Prometheus"},
     "StreamMQTT": {"CMosquitto", "StreamState", "StreamFormats", "Logging", "Metrics", "NIOConcurrencyHelpers"},
-    "StreamOutputs": {"StreamState", "Logging", "NIOConcurrencyHelpers"},
+    "StreamOutputs": {"CCrypto", "StreamHTTP", "StreamState", "Logging", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"},
     "StreamClient": {"StreamHTTP", "StreamMQTT", "StreamState", "StreamFormats", "NIOConcurrencyHelpers"},
     "StreamDemo": {"StreamFormats", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"},
     "StreamService": {"CMalloc", "StreamHTTP", "StreamState", "StreamConfig", "StreamWatch", "StreamAPI", "StreamMQTT",

@@ -104,6 +104,15 @@ final class CurlTransfer: @unchecked Sendable {
         if let socket = r.unixSocketPath {
             set(ccurl_easy_setopt_string(easy, CURLOPT_UNIX_SOCKET_PATH, socket))
         }
+        if let body = r.body {
+            // A POST: libcurl copies the bytes (the size first, so a zero byte is no end).
+            set(ccurl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+            if body.isEmpty {
+                set(ccurl_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, ""))
+            } else {
+                set(body.withUnsafeBytes { ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!)) })
+            }
+        }
 
         // SHOUTcast v1 answers "ICY 200 OK" instead of an HTTP status line.
         if let aliases = makeList(["ICY 200 OK"]) {

@@ -27,6 +27,8 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Connect to this Unix socket instead of the URL's host (the client commands use it
     /// to reach the daemon: `http://streamd/v1/now` over `/run/streamd/streamd.sock`).
     public var unixSocketPath: String?
+    /// A body to POST (the outputs' webhooks); `nil`: a GET.
+    public var body: [UInt8]?
 
     /// Creates a request with the poll defaults described on the type.
     public init(
@@ -40,7 +42,8 @@ public struct HTTPRequest: Sendable, Equatable {
         acceptCompressed: Bool = true,
         validators: HTTPValidators? = nil,
         verifyTLS: Bool = true,
-        unixSocketPath: String? = nil
+        unixSocketPath: String? = nil,
+        body: [UInt8]? = nil
     ) {
         self.url = url
         self.headers = headers
@@ -53,6 +56,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.validators = validators
         self.verifyTLS = verifyTLS
         self.unixSocketPath = unixSocketPath
+        self.body = body
     }
 
     /// Requests compare by value; headers compare in order.
@@ -62,7 +66,7 @@ public struct HTTPRequest: Sendable, Equatable {
             && a.lowSpeed == b.lowSpeed && a.maxRedirects == b.maxRedirects
             && a.maxBodyBytes == b.maxBodyBytes && a.acceptCompressed == b.acceptCompressed
             && a.validators == b.validators && a.verifyTLS == b.verifyTLS
-            && a.unixSocketPath == b.unixSocketPath
+            && a.unixSocketPath == b.unixSocketPath && a.body == b.body
     }
 }
 

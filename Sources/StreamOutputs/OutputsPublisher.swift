@@ -4,90 +4,95 @@ import Logging
 import NIOConcurrencyHelpers
 import StreamState
 
-/// Sends each output's text when its station's now-playing changes: one more
-/// `StatePublisher` of the store. The text is worked out at once and sent `delay` later (in
-/// order: each output has a queue of its own); an unchanged text is not sent again. A failed
-/// write is logged (once while it repeats) and never slows the store or the other outputs.
+/// Sends each output's message when its station's now-playing changes: one more
+/// `StatePublisher` of the store. The message is worked out at once (``OutputMessage``) and
+/// handed to the output's ``OutputLane`` (delay, hold, rate limit, retries); an unchanged
+/// message is not handed on again. A failure is logged once while it repeats, shows in the
+/// output's status, and never slows the store or the other outputs.
 public final class OutputsPublisher: StatePublisher, Sendable {
-    /// Runs `work` after `delay`, on `queue` (a test passes its own clock).
-    public typealias Scheduler = @Sendable (_ delay: Duration, _ queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) -> Void
-
-    private struct Output: Sendable {
-        var spec: OutputSpec
-        var queue: DispatchQueue
-    }
+    /// Receives a station's output statuses whenever one changes (the daemon puts them into
+    /// the state document).
+    public typealias StatusHandler = @Sendable (_ station: String, _ outputs: [OutputStatus]) -> Void
 
     private struct State {
-        /// The text last scheduled per output.
-        var scheduled: [String?]
-        /// The problem last logged per output.
-        var problems: [String?]
+        /// The key of the message last handed on, per output.
+        var handed: [String?]
+        /// The status last reported, per output, with its station.
+        var statuses: [(station: String, status: OutputStatus)]
     }
 
-    private let outputs: [Output]
+    private let lanes: [OutputLane]
     private let state: NIOLockedValueBox<State>
+    private let handler = NIOLockedValueBox<StatusHandler?>(nil)
     private let logger: Logger
-    private let schedule: Scheduler
 
-    /// The scheduler of the daemon: `DispatchQueue.asyncAfter`.
-    public static let dispatch: Scheduler = { delay, queue, work in
-        if delay <= .zero {
-            queue.async(execute: work)
-        } else {
-            let nanoseconds = Int(delay / .nanoseconds(1))
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: work)
-        }
-    }
-
-    /// Publishes to `outputs`.
-    public init(_ outputs: [OutputSpec], logger: Logger, schedule: @escaping Scheduler = OutputsPublisher.dispatch) {
-        self.outputs = outputs.enumerated().map { index, spec in
-            Output(spec: spec, queue: DispatchQueue(label: "streamd.output.\(index)"))
-        }
-        self.state = NIOLockedValueBox(State(scheduled: Array(repeating: nil, count: outputs.count),
-                                             problems: Array(repeating: nil, count: outputs.count)))
+    /// Publishes `outputs`, each through its sink (`sinks[i]` for `outputs[i]`).
+    public init(_ outputs: [OutputSpec], sinks: [any OutputSink], clock: any OutputClock = DispatchOutputClock(), logger: Logger) {
+        precondition(outputs.count == sinks.count, "one sink per output")
         self.logger = logger
-        self.schedule = schedule
+        state = NIOLockedValueBox(State(handed: Array(repeating: nil, count: outputs.count),
+                                        statuses: outputs.map { ($0.station, OutputStatus(kind: $0.kind, target: $0.targetDescription)) }))
+        var lanes: [OutputLane] = []
+        for (index, (spec, sink)) in zip(outputs, sinks).enumerated() {
+            lanes.append(OutputLane(spec: spec, sink: sink, queue: DispatchQueue(label: "streamd.output.\(index)"), clock: clock,
+                                    report: { [state, handler, logger] status in
+                Self.reported(status, index: index, spec: spec, state: state, handler: handler, logger: logger)
+            }))
+        }
+        self.lanes = lanes
     }
 
-    /// Works out the text of every output of the changed station (all, for a document-level
-    /// change) and schedules those that changed.
+    /// Where statuses go from now on; called at once with every station's.
+    public func onStatus(_ handler: @escaping StatusHandler) {
+        self.handler.withLockedValue { $0 = handler }
+        let statuses = state.withLockedValue { $0.statuses }
+        for station in Set(statuses.map(\.station)) {
+            handler(station, statuses.filter { $0.station == station }.map(\.status))
+        }
+    }
+
+    /// The statuses of every output, in configuration order.
+    public var statuses: [OutputStatus] { state.withLockedValue { $0.statuses.map(\.status) } }
+
+    /// Works out the message of every output of the changed station (all, for a
+    /// document-level change) and hands on those that changed.
     public func publish(_ document: StateDocument, changed: StationState?) {
-        for (index, output) in outputs.enumerated() {
-            guard changed == nil || changed?.id == output.spec.station,
-                  let station = changed?.id == output.spec.station ? changed : document.station(output.spec.station)
+        for (index, lane) in lanes.enumerated() {
+            let spec = lane.spec
+            guard changed == nil || changed?.id == spec.station,
+                  let station = changed?.id == spec.station ? changed : document.station(spec.station)
             else { continue }
-            let text = OutputText.text(output.spec, station: station)
+            let message = OutputMessage(spec, station: station)
             let isNew = state.withLockedValue { state -> Bool in
-                guard state.scheduled[index] != text else { return false }
-                state.scheduled[index] = text
+                guard state.handed[index] != message.key else { return false }
+                state.handed[index] = message.key
                 return true
             }
-            guard isNew else { continue }
-            schedule(output.spec.delay, output.queue) { [self] in send(text, to: index) }
+            guard isNew, message.isSent(by: spec) else { continue }
+            lane.accept(message)
         }
     }
 
-    private func send(_ text: String, to index: Int) {
-        let spec = outputs[index].spec
-        let problem: String?
-        switch spec.target {
-        case .file(let path):
-            do {
-                try FileOutputWriter.write(text, to: path)
-                problem = nil
-            } catch {
-                problem = "cannot write \(path): \((error as NSError).localizedFailureReason ?? error.localizedDescription)"
-            }
+    /// Stops every output: what waits is dropped (its time has passed with the audio), sockets
+    /// close.
+    public func shutdown() {
+        for lane in lanes { lane.stop() }
+    }
+
+    private static func reported(_ status: OutputStatus, index: Int, spec: OutputSpec, state: NIOLockedValueBox<State>,
+                                 handler: NIOLockedValueBox<StatusHandler?>, logger: Logger) {
+        let (previous, list) = state.withLockedValue { state -> (OutputStatus, [(station: String, status: OutputStatus)]) in
+            let previous = state.statuses[index].status
+            state.statuses[index].status = status
+            return (previous, state.statuses)
         }
-        let previous = state.withLockedValue { state -> String? in
-            defer { state.problems[index] = problem }
-            return state.problems[index]
+        guard previous != status else { return }
+        if let error = status.error, error.message != previous.error?.message {
+            logger.error("output \(spec.name): \(error.message)")
+        } else if status.status == .ok, previous.status == .error {
+            logger.notice("output \(spec.name): delivered again")
         }
-        if let problem, problem != previous {
-            logger.error("output \(spec.name): \(problem)")
-        } else if problem == nil, previous != nil {
-            logger.notice("output \(spec.name): written again")
-        }
+        guard let handler = handler.withLockedValue({ $0 }) else { return }
+        handler(spec.station, list.filter { $0.station == spec.station }.map(\.status))
     }
 }

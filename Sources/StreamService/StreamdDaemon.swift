@@ -65,6 +65,8 @@ public final class StreamdDaemon: StateAPIBackend {
     private let notifier: SystemdNotifier
     /// Publishing to the broker of `[publish.mqtt]`, if configured.
     private let mqtt: MQTTPublisher?
+    /// The `[[output]]` tables' outputs, if any.
+    private let outputs: OutputsPublisher?
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
     /// The state file's path.
@@ -77,8 +79,9 @@ public final class StreamdDaemon: StateAPIBackend {
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
                  supervisor: Supervisor, writer: StateFileWriter, snapshot: DocumentSnapshot, notifier: SystemdNotifier,
-                 socketDescription: String, mqtt: MQTTPublisher?) {
+                 socketDescription: String, mqtt: MQTTPublisher?, outputs: OutputsPublisher?) {
         self.mqtt = mqtt
+        self.outputs = outputs
         self.configuration = NIOLockedValueBox(configuration)
         self.snapshot = snapshot
         self.configPath = configPath
@@ -116,7 +119,7 @@ public final class StreamdDaemon: StateAPIBackend {
         let mqtt = try configuration.mqtt.map { config throws(ConfigError) in
             try MQTTPublisher.configured(config, stateInterval: configuration.daemon.stateWriteInterval, logger: logger)
         }
-        let outputs = OutputsPublisher.configured(configuration.outputs, logger: logger)
+        let outputs = try OutputsPublisher.configured(configuration.outputs, engine: engine, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
                                publishers: [writer, hub, snapshot] + (mqtt.map { [$0] } ?? []) + (outputs.map { [$0] } ?? []))
         snapshot.publish(await store.current, changed: nil)
@@ -131,7 +134,8 @@ public final class StreamdDaemon: StateAPIBackend {
         // one that started us) may arrive the moment the listener is bound.
         let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
                                    supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
-                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket, mqtt: mqtt)
+                                   socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket, mqtt: mqtt,
+                                   outputs: outputs)
         do {
             let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections,
                                                        maxSubscribers: configuration.daemon.maxSubscribers)
@@ -166,7 +170,8 @@ public final class StreamdDaemon: StateAPIBackend {
         // Named explicitly: ServiceLifecycle would otherwise log each service's whole value.
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = before.map { .init(service: $0) } + [
             .init(service: EngineService(engine: engine), serviceName: "engine"),
-        ] + (mqtt.map { [.init(service: MQTTService(publisher: $0), serviceName: "MQTT")] } ?? []) + [
+        ] + (mqtt.map { [.init(service: MQTTService(publisher: $0), serviceName: "MQTT")] } ?? [])
+          + (outputs.map { [.init(service: OutputsService(publisher: $0, store: store), serviceName: "outputs")] } ?? []) + [
             .init(service: WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
                   serviceName: "watching"),
             .init(service: APIService(server: api), serviceName: "socket API"),

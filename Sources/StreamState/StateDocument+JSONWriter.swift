@@ -23,6 +23,7 @@ extension StationState: StateJSONEncodable {
         w.raw(",\"next\":"); w.array(next)
         w.raw(",\"now\":"); now.writeJSON(to: &w)
         w.raw(",\"onAir\":"); w.bool(onAir)
+        w.raw(",\"outputs\":"); w.array(outputs)
         w.raw(",\"recent\":"); w.array(recent)
         w.raw(",\"sources\":"); w.array(sources)
         w.raw(",\"streams\":"); w.array(streams)

@@ -73,11 +73,13 @@ public struct StationState: Codable, Sendable, Equatable {
     public var sources: [SourceStatus]
     /// When anything in this station last changed.
     public var changedAt: Date
+    /// The station's outputs (`[[output]]` tables) and how each is doing, in configuration order.
+    public var outputs: [OutputStatus]
 
     /// Creates a station state.
     public init(id: String, name: String, tagline: String?, timezone: String, onAir: Bool, now: NowState,
                 next: [ProgramValue], recent: [SongValue], streams: [StreamStatus], sources: [SourceStatus],
-                changedAt: Date) {
+                changedAt: Date, outputs: [OutputStatus] = []) {
         self.id = id
         self.name = name
         self.tagline = tagline
@@ -89,10 +91,28 @@ public struct StationState: Codable, Sendable, Equatable {
         self.streams = streams
         self.sources = sources
         self.changedAt = changedAt
+        self.outputs = outputs
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, tagline, timezone, onAir, now, next, recent, streams, sources, changedAt
+        case id, name, tagline, timezone, onAir, now, next, recent, streams, sources, changedAt, outputs
+    }
+
+    /// Decodes; `outputs` is empty in documents written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        tagline = try c.decodeIfPresent(String.self, forKey: .tagline)
+        timezone = try c.decode(String.self, forKey: .timezone)
+        onAir = try c.decode(Bool.self, forKey: .onAir)
+        now = try c.decode(NowState.self, forKey: .now)
+        next = try c.decode([ProgramValue].self, forKey: .next)
+        recent = try c.decode([SongValue].self, forKey: .recent)
+        streams = try c.decode([StreamStatus].self, forKey: .streams)
+        sources = try c.decode([SourceStatus].self, forKey: .sources)
+        changedAt = try c.decode(Date.self, forKey: .changedAt)
+        outputs = try c.decodeIfPresent([OutputStatus].self, forKey: .outputs) ?? []
     }
 
     /// Encodes with an explicit `"tagline": null`.
@@ -109,6 +129,7 @@ public struct StationState: Codable, Sendable, Equatable {
         try c.encode(streams, forKey: .streams)
         try c.encode(sources, forKey: .sources)
         try c.encode(changedAt, forKey: .changedAt)
+        try c.encode(outputs, forKey: .outputs)
     }
 }
 

@@ -224,6 +224,15 @@ public actor StateStore {
         clockWakeup.fire()
     }
 
+    /// Replaces station `id`'s output statuses (the outputs report each delivery, failure and
+    /// wait) and publishes the station if they changed.
+    public func setOutputs(_ outputs: [OutputStatus], of id: String) {
+        guard let position = positions[id], document.stations.indices.contains(position),
+              document.stations[position].outputs != outputs else { return }
+        document.stations[position].outputs = outputs
+        bump(now: clock(), changed: document.stations[position])
+    }
+
     // MARK: Merging and publishing
 
     private static func positions(of specs: [StationSpec]) -> [String: Int] {
@@ -237,6 +246,7 @@ public actor StateStore {
         guard serving(id, input, now: now) else { return }  // still serving the loaded state
         let previous = document.stations[position]
         var state = merger.merge(spec, input, now: now, previous: previous)
+        state.outputs = previous.outputs
         if let old = previous.now.song, !old.sameSong(as: state.now.song) {
             input.history.removeAll { $0.sameSong(as: old) }
             input.history.insert(old, at: 0)

@@ -19,10 +19,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let configuration: StreamdConfiguration
         do {
             configuration = try StreamdConfiguration.load(path: file)
-            // What `run` reads at start besides the file itself: Spinitron token files and the
-            // MQTT password file.
+            // What `run` reads at start besides the file itself: Spinitron token files, the
+            // MQTT password file, the outputs' secrets (files or environment variables).
             _ = try configuration.stationSpecs()
             _ = try configuration.mqtt?.password()
+            try configuration.readOutputSecrets()
         } catch {
             for line in error.lines { printError(line) }
             throw ExitStatus.config
