@@ -53,7 +53,7 @@ public enum ClientText {
         }.joined(separator: "\n")
     }
 
-    /// `streamd status`: every stream and source of a station, with errors.
+    /// `streamd status`: every stream, source and output of a station, with errors.
     public static func status(_ station: StationState) -> String {
         var lines = ["\(station.name) (\(station.id))  \(station.onAir ? "ON AIR" : "OFF AIR")"]
         for stream in station.streams {
@@ -65,6 +65,13 @@ public enum ClientText {
             let error = source.error.map { " – \($0.kind): \($0.message)" } ?? ""
             let ok = source.okAt.map { " (last answer \(localTime($0, zone: station.timezone, seconds: true)))" } ?? ""
             lines.append("  source \(source.kind.padding(toLength: 10, withPad: " ", startingAt: 0)) \(source.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(ok)\(error)")
+        }
+        for output in station.outputs {
+            let sent = output.lastSentAt.map { " sent \(localTime($0, zone: station.timezone, seconds: true))" } ?? ""
+            let text = output.lastText.map { " \"\($0)\"" } ?? ""
+            let pending = output.pending > 0 ? " (\(output.pending) waiting)" : ""
+            let error = output.error.map { " – \($0.kind): \($0.message)" } ?? ""
+            lines.append("  output \(output.kind.padding(toLength: 10, withPad: " ", startingAt: 0)) \(output.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(output.target)\(sent)\(text)\(pending)\(error)")
         }
         return lines.joined(separator: "\n")
     }

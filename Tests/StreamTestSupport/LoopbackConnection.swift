@@ -30,8 +30,15 @@ final class LoopbackConnection: ChannelInboundHandler, @unchecked Sendable {
             if head.count > 64 * 1024 { context.close(promise: nil) }
             return
         }
+        var request = Self.parse(head[..<end.lowerBound])
+        // A body (a webhook's POST): wait for all of it.
+        let length = request.header("content-length").flatMap { Int($0) } ?? 0
+        guard head.count >= end.upperBound + length else {
+            if length > 1 << 20 { context.close(promise: nil) }
+            return
+        }
+        request.body = Array(head[end.upperBound..<(end.upperBound + length)])
         answered = true
-        let request = Self.parse(head[..<end.lowerBound])
         guard let server = server.server.withLock({ $0 }) else { context.close(promise: nil); return }
         let route = server.respond(to: request)
         let player = ResponsePlayer(channel: context.channel, route: route, path: request.path, server: server)

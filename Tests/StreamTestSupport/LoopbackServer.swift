@@ -125,6 +125,8 @@ public struct RecordedRequest: Sendable {
     public var query: String?
     /// Header fields as sent.
     public var headers: [(name: String, value: String)]
+    /// The body (of a POST), as sent.
+    public var body: [UInt8] = []
 
     /// The first value of a header, any case.
     public func header(_ name: String) -> String? {
