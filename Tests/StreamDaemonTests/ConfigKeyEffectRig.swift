@@ -16,11 +16,19 @@ import Testing
 ///   and a slow source with a 300 ms `timeout`. `icecast-fm`: an icecast source with `mount`.
 /// - `quiet-fm`: a stream that is missing and no source: never a song (an output's fallback).
 ///
+/// Outputs: files on keys-fm, format-fm (a delay, a minimum hold, a rate limit) and quiet-fm;
+/// every other kind on icecast-fm (its source's song is "Second Artist - Second Song"), each to
+/// a peer the rig controls: an RDS encoder emulator (Inovonics), a UDP listener, and the
+/// loopback server as webhook receiver, TuneIn and Icecast's admin API.
+///
 /// And `[publish.mqtt]` to a real Mosquitto with TLS (the test CA), a password and every packet
 /// logged, behind a first broker URL where nothing listens (the failover).
 final class KeyRig: Sendable {
     let server: LoopbackServer
     let broker: MosquittoBroker
+    /// The `rds` output's encoder and the `udp` output's display.
+    let encoder: RDSEncoderEmulator
+    let display: UDPListener
     let daemon: DaemonProcess
     /// The `timezone` of keys-fm.
     let zone: String
@@ -38,6 +46,18 @@ final class KeyRig: Sendable {
     static let quietFile = "quiet.txt"
     static let delayedFile = "delayed.txt"
     static let outputDelaySeconds = 2
+    /// format-fm's DLS files held by `min_hold` and by `rate_limit`; icecast-fm's (`max_length`).
+    static let heldFile = "held.dls"
+    static let limitedFile = "limited.dls"
+    static let dlsFile = "keys/icecast.dls"
+    /// The outputs' secrets, from files and from the environment.
+    static let hookFileKey = "hook-file-2b7e"
+    static let hookEnvKey = "hook-env-91ac"
+    static let tuneinFileKey = "tunein-file-44d0"
+    static let tuneinEnvKey = "tunein-env-c3f1"
+    static let icecastFilePassword = "ice-file-7a9d"
+    static let icecastEnvPassword = "ice-env-e05b"
+    static let outputEnvironment = ["KEYS_HOOK_KEY": hookEnvKey, "KEYS_TUNEIN_KEY": tuneinEnvKey, "KEYS_ICE_PASSWORD": icecastEnvPassword]
     static let socketName = "api.sock"
     static let socketMode = 0o620
     static let stateName = "keys-state.json"
@@ -58,9 +78,12 @@ final class KeyRig: Sendable {
     /// "Ã" + U+0080 in Latin-1.
     static let titleBytes = Array("Charset - X".utf8) + [0xC3, 0x80] + Array("Y".utf8)
 
-    private init(server: LoopbackServer, broker: MosquittoBroker, daemon: DaemonProcess, zone: String, listenPort: Int) {
+    private init(server: LoopbackServer, broker: MosquittoBroker, encoder: RDSEncoderEmulator, display: UDPListener,
+                 daemon: DaemonProcess, zone: String, listenPort: Int) {
         self.server = server
         self.broker = broker
+        self.encoder = encoder
+        self.display = display
         self.daemon = daemon
         self.zone = zone
         self.listenPort = listenPort
@@ -85,23 +108,36 @@ final class KeyRig: Sendable {
             try FileManager.default.createDirectory(atPath: sandbox.directory + "/keys", withIntermediateDirectories: true)
             try "\n  \(fileToken) \n".write(toFile: sandbox.directory + "/" + tokenFile, atomically: true, encoding: .utf8)
             try "\(mqttPassword)\n".write(toFile: sandbox.directory + "/" + mqttPasswordFile, atomically: true, encoding: .utf8)
+            for (name, secret) in [("keys/hook.key", hookFileKey), ("keys/tunein.key", tuneinFileKey), ("keys/ice.pw", icecastFilePassword)] {
+                try "\(secret)\n".write(toFile: sandbox.directory + "/" + name, atomically: true, encoding: .utf8)
+            }
+            let encoder = try await RDSEncoderEmulator.start(dialect: .inovonics)
+            let display = try await UDPListener.start()
             let broker = try await MosquittoBroker.start(.init(users: [mqttUser: mqttPassword], tls: true, verbose: true))
+            func stopPeers() async {
+                await broker.cleanup()
+                await encoder.stop()
+                await display.stop()
+            }
             let daemon: DaemonProcess
             do {
                 try sandbox.writeConfig(config(server, sandbox, zone: zone, listenPort: listenPort)
+                                        + outputsConfig(server, encoder: encoder, display: display)
                                         + mqttConfig(broker, deadPort: deadBroker))
-                daemon = try await DaemonProcess.start(sandbox, socket: sandbox.directory + "/" + socketName)
+                daemon = try await DaemonProcess.start(sandbox, socket: sandbox.directory + "/" + socketName,
+                                                       environment: outputEnvironment)
             } catch {
-                await broker.cleanup()
+                await stopPeers()
                 throw error
             }
             do {
-                try await body(KeyRig(server: server, broker: broker, daemon: daemon, zone: zone, listenPort: listenPort))
+                try await body(KeyRig(server: server, broker: broker, encoder: encoder, display: display, daemon: daemon,
+                                      zone: zone, listenPort: listenPort))
                 await daemon.terminate()
-                await broker.cleanup()
+                await stopPeers()
             } catch {
                 await daemon.terminate()
-                await broker.cleanup()
+                await stopPeers()
                 throw TestFailure("\(error)\n--- streamd stderr (last lines) ---\n\(daemon.stderr.suffix(2000))")
             }
         }
@@ -132,6 +168,11 @@ final class KeyRig: Sendable {
         var slow = LoopbackRoute.ok(try Fixture.text("triton/triton_nowplaying_WBOSFMAAC_1item.xml"), contentType: "text/xml")
         slow.headDelay = .seconds(3)
         server.route("/slow", slow)
+        // The outputs' receivers: webhooks, TuneIn AIR, Icecast's admin API.
+        for path in ["/hook-file", "/hook-env"] { server.route(path, .ok("received")) }
+        for path in ["/tunein-file", "/tunein-env"] { server.route(path, .ok("<response><status>200</status></response>", contentType: "text/xml")) }
+        server.route("/admin/metadata", .ok("<?xml version=\"1.0\"?>\n<iceresponse><message>Metadata update successful</message><return>1</return></iceresponse>",
+                                            contentType: "text/xml"))
         server.route("/ice/status-json.xsl", .ok("""
             {"icestats":{"server_id":"Icecast 2.4.4","source":[\
             {"listenurl":"http://127.0.0.1:8000/first.mp3","server_name":"First","title":"First Artist - First Song"},\
@@ -152,6 +193,94 @@ final class KeyRig: Sendable {
     }
 
     // MARK: The configuration
+
+    /// The outputs of every kind but `file` (those are in ``config(_:_:zone:listenPort:)``).
+    static func outputsConfig(_ server: LoopbackServer, encoder: RDSEncoderEmulator, display: UDPListener) -> String {
+        """
+
+        [[output]]
+        kind = "dls"
+        station = "format-fm"
+        path = "\(heldFile)"
+        template = "{title}"
+        fallback = ""
+        min_hold = "1h"
+
+        [[output]]
+        kind = "dls"
+        station = "format-fm"
+        path = "\(limitedFile)"
+        template = "{title}"
+        fallback = ""
+        rate_limit = 1
+
+        [[output]]
+        kind = "dls"
+        station = "icecast-fm"
+        path = "\(dlsFile)"
+        fallback = ""
+        max_length = 16
+
+        [[output]]
+        kind = "rds"
+        station = "icecast-fm"
+        target = "127.0.0.1:\(encoder.port)"
+        dialect = "inovonics"
+        template = "{artist} - {title}"
+        fallback = ""
+
+        [[output]]
+        kind = "udp"
+        station = "icecast-fm"
+        target = "127.0.0.1:\(display.port)"
+        repeat = "1s"
+        template = "{artist} – {title} ♪"
+        charset = "ascii"
+
+        [[output]]
+        kind = "webhook"
+        station = "icecast-fm"
+        url = "\(server.url("/hook-file"))"
+        secret_file = "keys/hook.key"
+
+        [[output]]
+        kind = "webhook"
+        station = "icecast-fm"
+        url = "\(server.url("/hook-env"))"
+        secret_env = "KEYS_HOOK_KEY"
+
+        [[output]]
+        kind = "tunein"
+        station = "icecast-fm"
+        url = "\(server.url("/tunein-file"))"
+        partner_id = "KP1"
+        partner_key_file = "keys/tunein.key"
+        station_id = "s777"
+
+        [[output]]
+        kind = "tunein"
+        station = "icecast-fm"
+        url = "\(server.url("/tunein-env"))"
+        partner_id = "KP2"
+        partner_key_env = "KEYS_TUNEIN_KEY"
+        station_id = "s778"
+
+        [[output]]
+        kind = "icecast"
+        station = "icecast-fm"
+        url = "\(server.url("/ice-file"))"
+        user = "keys-source"
+        password_file = "keys/ice.pw"
+
+        [[output]]
+        kind = "icecast"
+        station = "icecast-fm"
+        url = "\(server.url("/ice-env"))"
+        password_env = "KEYS_ICE_PASSWORD"
+
+        """
+    }
+
 
     /// `[publish.mqtt]`: every key, the first URL refused (nothing listens there).
     static func mqttConfig(_ broker: MosquittoBroker, deadPort: Int) -> String {

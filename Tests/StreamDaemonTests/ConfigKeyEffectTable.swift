@@ -19,7 +19,7 @@ struct KeyEffect: Sendable {
 }
 
 enum KeyEffects {
-    static let table: [KeyEffect] = daemon + station + stream + source + perKind + mqtt + outputs + last
+    static let table: [KeyEffect] = daemon + station + stream + source + perKind + mqtt + outputs + outputKinds + outputPacing + last
 
     // MARK: [[output]] (the files, as a playout system reads them)
 
@@ -48,7 +48,7 @@ enum KeyEffects {
                 return keys.hasPrefix("Config Keys FM ::") && quiet.hasPrefix("Quiet FM") ? nil : "the files hold \(keys), \(quiet)"
             }
         },
-        KeyEffect("output.path", "a relative path is in the configuration file's folder") { rig in
+        KeyEffect("output.file.path", "a relative path is in the configuration file's folder") { rig in
             try await rig.eventually {
                 FileManager.default.fileExists(atPath: rig.sandbox.directory + "/" + KeyRig.outputFile) ? nil
                     : "no \(KeyRig.outputFile) beside the configuration"
@@ -84,6 +84,170 @@ enum KeyEffects {
                 let after = written.timeIntervalSince(changed)
                 return after >= Double(KeyRig.outputDelaySeconds) - 0.1 ? nil
                     : "written \(after) s after the title changed, before its \(KeyRig.outputDelaySeconds) s delay"
+            }
+        },
+    ]
+
+    // MARK: [[output]] of the other kinds (on icecast-fm: "Second Artist - Second Song")
+
+    /// icecast-fm's song as the outputs should send it.
+    static let iceArtist = "Second Artist", iceTitle = "Second Song"
+
+    /// The HMAC-SHA256 of `body` under `key`, as `openssl dgst` computes it.
+    static func opensslHMAC(_ body: [UInt8], key: String, _ rig: KeyRig) async throws -> String {
+        let file = rig.path("hmac-\(UUID().uuidString).body")
+        FileManager.default.createFile(atPath: file, contents: Data(body))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try await runTool(try requireTool("openssl"), ["dgst", "-sha256", "-hmac", key, file])
+        return result.stdout.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+    }
+
+    /// Checks that a webhook POSTed icecast-fm's song to `path`, signed with `key`.
+    static func signedPost(_ rig: KeyRig, _ path: String, key: String) async throws -> String? {
+        try await rig.eventually {
+            guard let post = rig.server.requests(to: path).last(where: { String(decoding: $0.body, as: UTF8.self).contains(iceTitle) }) else {
+                return "no POST with the song on \(path) (\(rig.server.requests(to: path).count) requests)"
+            }
+            let expected = "sha256=" + (try await opensslHMAC(post.body, key: key, rig))
+            return post.method == "POST" && post.header("x-streamd-signature-256") == expected ? nil
+                : "\(post.method) signed \(post.header("x-streamd-signature-256") ?? "nothing"), openssl says \(expected)"
+        }
+    }
+
+    /// The `Authorization` of the Icecast update of mount `mount`, decoded (`user:password`).
+    static func icecastCredentials(_ rig: KeyRig, mount: String) -> String? {
+        rig.server.requests(to: "/admin/metadata").last { ($0.query ?? "").contains("mount=\(mount)&") }
+            .flatMap { $0.header("authorization") }
+            .flatMap { Data(base64Encoded: String($0.dropFirst("Basic ".count))) }
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A DLS file's text line (the last line).
+    static func dlsText(_ rig: KeyRig, _ name: String) -> String? {
+        outputText(rig, name)?.split(separator: "\n").last.map(String.init)
+    }
+
+    static let outputKinds: [KeyEffect] = [
+        KeyEffect("output.dls.path", "ODR-PadEnc's file: the parameters block, the artist's DL Plus tag, then the text") { rig in
+            try await rig.eventually {
+                let text = outputText(rig, KeyRig.dlsFile) ?? ""
+                return text.hasPrefix("##### parameters { #####\nDL_PLUS=1\n") && text.contains("DL_PLUS_TAG=4 0 12\n") ? nil
+                    : "\(KeyRig.dlsFile) holds \(text.debugDescription)"
+            }
+        },
+        KeyEffect("output.max_length", "16 characters, cut at a word: only the artist is left in the DLS text") { rig in
+            try await rig.eventually {
+                dlsText(rig, KeyRig.dlsFile) == iceArtist ? nil : "the DLS text is \(dlsText(rig, KeyRig.dlsFile) ?? "nothing")"
+            }
+        },
+        KeyEffect("output.rds.target", "the encoder at the target has the RadioText and the RT+ tags") { rig in
+            try await rig.eventually {
+                rig.encoder.radioText == "\(iceArtist) - \(iceTitle)" && rig.encoder.rtPlus == "04,00,12,01,16,10" ? nil
+                    : "the encoder holds \(rig.encoder.radioText ?? "nothing") / \(rig.encoder.rtPlus ?? "no RT+")"
+            }
+        },
+        KeyEffect("output.rds.dialect", "inovonics: TEXT= (not Pira's RT1=), each answered OK, the output ok") { rig in
+            try await rig.eventually {
+                let commands = rig.encoder.commands
+                let rds = try await rig.station("icecast-fm")["outputs"] as? [[String: Any]] ?? []
+                let ok = rds.first { $0["kind"] as? String == "rds" }?["status"] as? String == "ok"
+                return commands.first == "TEXT=\(iceArtist) - \(iceTitle)" && !commands.contains { $0.hasPrefix("RT1=") } && ok ? nil
+                    : "commands \(commands), status ok: \(ok)"
+            }
+        },
+        KeyEffect("output.udp.target", "the display at the target gets NOW:, NEXT: and WARN:") { rig in
+            try await rig.eventually {
+                let datagrams = rig.display.datagrams
+                return datagrams.contains("NOW:\(iceArtist) - \(iceTitle)") && datagrams.contains("WARN:Icecast FM: stream down") ? nil
+                    : "the display got \(datagrams.suffix(6))"
+            }
+        },
+        KeyEffect("output.udp.repeat", "1s: the same NOW: again and again while nothing changes") { rig in
+            try await rig.eventually {
+                let count = rig.display.datagrams.filter { $0 == "NOW:\(iceArtist) - \(iceTitle)" }.count
+                return count >= 3 ? nil : "NOW: \(count) times"
+            }
+        },
+        KeyEffect("output.charset", "ascii: the template's \"–\" sent as \"-\", its \"♪\" dropped") { rig in
+            try await rig.eventually {
+                let now = rig.display.datagrams.last { $0.hasPrefix("NOW:") } ?? ""
+                return now == "NOW:\(iceArtist) - \(iceTitle)" && now.allSatisfy(\.isASCII) ? nil : "the display got \(now.debugDescription)"
+            }
+        },
+        KeyEffect("output.webhook.url", "a POST of the station's JSON to the url") { rig in
+            try await rig.eventually {
+                let post = rig.server.requests(to: "/hook-file").last
+                let json = post.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
+                return post?.method == "POST" && (json?["station"] as? [String: Any])?["id"] as? String == "icecast-fm" ? nil
+                    : "got \(post.map { "\($0.method) \(String(decoding: $0.body, as: UTF8.self).prefix(200))" } ?? "nothing")"
+            }
+        },
+        KeyEffect("output.webhook.secret_file", "signed with the key in the file (checked with openssl dgst -hmac)") { rig in
+            try await signedPost(rig, "/hook-file", key: KeyRig.hookFileKey)
+        },
+        KeyEffect("output.webhook.secret_env", "signed with the key in the environment variable") { rig in
+            try await signedPost(rig, "/hook-env", key: KeyRig.hookEnvKey)
+        },
+        KeyEffect("output.tunein.url", "TuneIn's GET goes to the url") { rig in
+            try await rig.eventually { rig.requested("/tunein-file").isEmpty ? "nothing on /tunein-file" : nil }
+        },
+        KeyEffect("output.tunein.partner_id", "partnerId in the query") { rig in
+            try await rig.eventually { rig.requested("/tunein-file").last?.contains("partnerId=KP1&") == true ? nil : "\(rig.requested("/tunein-file"))" }
+        },
+        KeyEffect("output.tunein.partner_key_file", "partnerKey from the file") { rig in
+            try await rig.eventually {
+                rig.requested("/tunein-file").last?.contains("partnerKey=\(KeyRig.tuneinFileKey)&") == true ? nil : "\(rig.requested("/tunein-file"))"
+            }
+        },
+        KeyEffect("output.tunein.partner_key_env", "partnerKey from the environment variable") { rig in
+            try await rig.eventually {
+                rig.requested("/tunein-env").last?.contains("partnerKey=\(KeyRig.tuneinEnvKey)&") == true ? nil : "\(rig.requested("/tunein-env"))"
+            }
+        },
+        KeyEffect("output.tunein.station_id", "id, and the song's title and artist, in the query") { rig in
+            try await rig.eventually {
+                rig.requested("/tunein-file").last?.hasSuffix("&id=s777&title=Second%20Song&artist=Second%20Artist") == true ? nil
+                    : "\(rig.requested("/tunein-file"))"
+            }
+        },
+        KeyEffect("output.icecast.url", "the update goes to the url's server, for the url's mount, with the text") { rig in
+            try await rig.eventually {
+                rig.requested("/admin/metadata").contains { $0.contains("mount=/ice-file&mode=updinfo&song=Second%20Artist%20%E2%80%93%20Second%20Song&charset=UTF-8") }
+                    ? nil : "\(rig.requested("/admin/metadata"))"
+            }
+        },
+        KeyEffect("output.icecast.user", "the user in the Basic credentials") { rig in
+            try await rig.eventually {
+                icecastCredentials(rig, mount: "/ice-file")?.hasPrefix("keys-source:") == true ? nil : "\(icecastCredentials(rig, mount: "/ice-file") ?? "none")"
+            }
+        },
+        KeyEffect("output.icecast.password_file", "the password from the file") { rig in
+            try await rig.eventually {
+                icecastCredentials(rig, mount: "/ice-file") == "keys-source:\(KeyRig.icecastFilePassword)" ? nil : "\(icecastCredentials(rig, mount: "/ice-file") ?? "none")"
+            }
+        },
+        KeyEffect("output.icecast.password_env", "the password from the environment variable (user source, the default)") { rig in
+            try await rig.eventually {
+                icecastCredentials(rig, mount: "/ice-env") == "source:\(KeyRig.icecastEnvPassword)" ? nil : "\(icecastCredentials(rig, mount: "/ice-env") ?? "none")"
+            }
+        },
+    ]
+
+    /// After format-fm's title changed (the `delay` row): the held outputs still show the old one.
+    static let outputPacing: [KeyEffect] = [
+        KeyEffect("output.min_hold", "1h: format-fm's new title waits; the first stays, and the state shows one pending") { rig in
+            try await rig.eventually {
+                guard outputText(rig, KeyRig.delayedFile) == "Delayed Title\n" else { return "the delay row's title change has not landed" }
+                let outputs = try await rig.station("format-fm")["outputs"] as? [[String: Any]] ?? []
+                let held = outputs.first { ($0["target"] as? String)?.hasSuffix(KeyRig.heldFile) == true }
+                return dlsText(rig, KeyRig.heldFile) == "Read As ICY" && held?["pending"] as? Int == 1 ? nil
+                    : "\(KeyRig.heldFile) shows \(dlsText(rig, KeyRig.heldFile) ?? "nothing"), pending \(held?["pending"] ?? "?")"
+            }
+        },
+        KeyEffect("output.rate_limit", "1 a minute: format-fm's new title waits for the minute") { rig in
+            try await rig.eventually {
+                guard outputText(rig, KeyRig.delayedFile) == "Delayed Title\n" else { return "the delay row's title change has not landed" }
+                return dlsText(rig, KeyRig.limitedFile) == "Read As ICY" ? nil : "\(KeyRig.limitedFile) shows \(dlsText(rig, KeyRig.limitedFile) ?? "nothing")"
             }
         },
     ]
