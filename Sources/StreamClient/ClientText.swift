@@ -71,7 +71,7 @@ public enum ClientText {
             let text = output.lastText.map { " \"\($0)\"" } ?? ""
             let pending = output.pending > 0 ? " (\(output.pending) waiting)" : ""
             let error = output.error.map { " – \($0.kind): \($0.message)" } ?? ""
-            lines.append("  output \(output.kind.padding(toLength: 10, withPad: " ", startingAt: 0)) \(output.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(output.target)\(sent)\(text)\(pending)\(error)")
+            lines.append("  output \(output.kind.padding(toLength: 10, withPad: " ", startingAt: 0)) \(output.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(output.target)\(sent)\(text)\(pending)\(error)")
         }
         return lines.joined(separator: "\n")
     }

@@ -2,8 +2,38 @@ extension DemoStation {
     /// The configuration that makes the daemon watch this station: `[daemon]` with `socket`,
     /// `state_file` and `live = "demo-fm"`, and one `[[station]]` with the ICY stream
     /// (`follow`), the Triton source (every 5 s) and the Composer source (every 10 s; its
-    /// day schedule is `/composer/day`, the `now` URL with its last component replaced).
-    public func configurationTOML(socket: String, stateFile: String) -> String {
+    /// day schedule is `/composer/day`, the `now` URL with its last component replaced); and,
+    /// when given, two outputs: the song in `nowPlayingFile` and on the display at UDP port
+    /// `displayPort` (both 8 s behind, as a stream's listeners hear it).
+    public func configurationTOML(socket: String, stateFile: String, nowPlayingFile: String? = nil, displayPort: Int? = nil) -> String {
+        var outputs = ""
+        if let nowPlayingFile {
+            outputs += """
+
+            [[output]]
+            kind = "file"
+            station = "\(DemoPlaylist.stationID)"
+            path = \(Self.tomlString(nowPlayingFile))
+            delay = "8s"
+
+            """
+        }
+        if let displayPort {
+            outputs += """
+
+            [[output]]
+            kind = "udp"
+            station = "\(DemoPlaylist.stationID)"
+            target = "127.0.0.1:\(displayPort)"
+            delay = "8s"
+
+            """
+        }
+        return stationTOML(socket: socket, stateFile: stateFile) + outputs
+    }
+
+    /// The configuration without outputs.
+    private func stationTOML(socket: String, stateFile: String) -> String {
         """
         # streamd demo: a simulated station served by this process on 127.0.0.1:\(port).
 

@@ -11,7 +11,8 @@ public struct OutputMessage: Sendable, Equatable {
     public var song: SongValue?
     /// The next program's name (OnAirScreen's `NEXT:`), `""` when none is known.
     public var next: String
-    /// A warning for a studio display (OnAirScreen's `WARN:`): `""` while a stream is up.
+    /// A warning for a studio display (OnAirScreen's `WARN:`): `""` unless the station is off
+    /// the air with a stream down or stalled.
     public var warning: String
     /// The station as the document had it (the webhook's body).
     public var station: StationState
@@ -25,7 +26,9 @@ public struct OutputMessage: Sendable, Equatable {
         self.text = text
         song = station.now.song
         next = output.charset.transliterate(station.next.first?.name ?? "")
-        warning = station.onAir || station.streams.isEmpty ? "" : "\(station.name): stream down"
+        // Off the air with a stream down or stalled (not while streams are still connecting).
+        let down = !station.onAir && station.streams.contains { $0.status == .down || $0.status == .stalled }
+        warning = down ? "\(station.name): stream down" : ""
         self.station = station
         switch output.target {
         case .udp: key = [text, next, warning].joined(separator: "\u{1}")

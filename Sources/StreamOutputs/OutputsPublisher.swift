@@ -19,27 +19,37 @@ public final class OutputsPublisher: StatePublisher, Sendable {
         var handed: [String?]
         /// The status last reported, per output, with its station.
         var statuses: [(station: String, status: OutputStatus)]
+        /// Stations whose statuses changed and go to the handler at the next flush.
+        var dirty: Set<String> = []
     }
+
+    /// Statuses go to the handler at most this often per station: a song change moves each
+    /// output's status two or three times within milliseconds (waiting, sent), and each would
+    /// be a new version of the document for every reader.
+    public static let statusCoalescing: Duration = .milliseconds(100)
 
     private let lanes: [OutputLane]
     private let state: NIOLockedValueBox<State>
     private let handler = NIOLockedValueBox<StatusHandler?>(nil)
     private let logger: Logger
+    private let clock: any OutputClock
+    private let statusQueue = DispatchQueue(label: "streamd.outputs.status")
 
     /// Publishes `outputs`, each through its sink (`sinks[i]` for `outputs[i]`).
     public init(_ outputs: [OutputSpec], sinks: [any OutputSink], clock: any OutputClock = DispatchOutputClock(), logger: Logger) {
         precondition(outputs.count == sinks.count, "one sink per output")
         self.logger = logger
+        self.clock = clock
         state = NIOLockedValueBox(State(handed: Array(repeating: nil, count: outputs.count),
                                         statuses: outputs.map { ($0.station, OutputStatus(kind: $0.kind, target: $0.targetDescription)) }))
+        let reported = NIOLockedValueBox<(@Sendable (Int, OutputSpec, OutputStatus) -> Void)?>(nil)
         var lanes: [OutputLane] = []
         for (index, (spec, sink)) in zip(outputs, sinks).enumerated() {
             lanes.append(OutputLane(spec: spec, sink: sink, queue: DispatchQueue(label: "streamd.output.\(index)"), clock: clock,
-                                    report: { [state, handler, logger] status in
-                Self.reported(status, index: index, spec: spec, state: state, handler: handler, logger: logger)
-            }))
+                                    report: { status in reported.withLockedValue { $0 }?(index, spec, status) }))
         }
         self.lanes = lanes
+        reported.withLockedValue { $0 = { [weak self] index, spec, status in self?.reported(status, index: index, spec: spec) } }
     }
 
     /// Where statuses go from now on; called at once with every station's.
@@ -79,12 +89,12 @@ public final class OutputsPublisher: StatePublisher, Sendable {
         for lane in lanes { lane.stop() }
     }
 
-    private static func reported(_ status: OutputStatus, index: Int, spec: OutputSpec, state: NIOLockedValueBox<State>,
-                                 handler: NIOLockedValueBox<StatusHandler?>, logger: Logger) {
-        let (previous, list) = state.withLockedValue { state -> (OutputStatus, [(station: String, status: OutputStatus)]) in
+    private func reported(_ status: OutputStatus, index: Int, spec: OutputSpec) {
+        let (previous, flush) = state.withLockedValue { state -> (OutputStatus, Bool) in
             let previous = state.statuses[index].status
             state.statuses[index].status = status
-            return (previous, state.statuses)
+            guard previous != status else { return (previous, false) }
+            return (previous, state.dirty.insert(spec.station).inserted)
         }
         guard previous != status else { return }
         if let error = status.error, error.message != previous.error?.message {
@@ -92,7 +102,17 @@ public final class OutputsPublisher: StatePublisher, Sendable {
         } else if status.status == .ok, previous.status == .error {
             logger.notice("output \(spec.name): delivered again")
         }
-        guard let handler = handler.withLockedValue({ $0 }) else { return }
-        handler(spec.station, list.filter { $0.station == spec.station }.map(\.status))
+        if flush {
+            clock.schedule(after: Self.statusCoalescing, on: statusQueue) { [weak self] in self?.flush(spec.station) }
+        }
+    }
+
+    /// Hands station `station`'s statuses as they are now to the handler.
+    private func flush(_ station: String) {
+        let list = state.withLockedValue { state -> [OutputStatus] in
+            state.dirty.remove(station)
+            return state.statuses.filter { $0.station == station }.map(\.status)
+        }
+        handler.withLockedValue { $0 }?(station, list)
     }
 }

@@ -35,6 +35,12 @@ struct DemoCommandTests {
                 return result.status == 0 && result.stdout.contains("Demo FM  ON AIR") ? result : nil
             }
             #expect(now.stdout.contains("Program"), "\(now.stdout)")
+            // Its two outputs: the file, and the studio display printing what the udp output sends.
+            try await eventually("a song in the demo's file and on its display", timeout: .seconds(30), detail: { first.stdout }) {
+                let file = try? String(contentsOfFile: folder + "/now-playing.txt", encoding: .utf8)
+                return file?.contains(" – ") == true
+                    && first.stdout.split(separator: "\n").contains { $0.hasPrefix("  display  NOW  ") && $0.contains(" – ") }
+            }
             // A second demo in a folder of its own starts and serves.
             let elsewhere = try await StreamdProcess.start(["demo", "--directory", tmp + "/other", "--song-length", "5"],
                                                            extraEnvironment: environment)

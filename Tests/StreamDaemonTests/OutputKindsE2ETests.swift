@@ -150,7 +150,7 @@ struct OutputKindsE2ETests {
             #expect(outputs.first?["target"] as? String == "127.0.0.1:\(rig.rds.port)")
             // `streamd status` lists them.
             let status = try await StreamdProcess.run(["status", "--station", "test-fm", "--socket", rig.sandbox.socketPath])
-            #expect(status.stdout.contains("output rds        ok      127.0.0.1:\(rig.rds.port)"), "\(status.stdout)")
+            #expect(status.stdout.contains("output rds        ok       127.0.0.1:\(rig.rds.port)"), "\(status.stdout)")
             #expect(status.stdout.contains("output tunein"), "\(status.stdout)")
             // No secret anywhere a reader looks.
             let metrics = try await daemon.get("/metrics").text

@@ -21,8 +21,10 @@ final class ManualOutputClock: OutputClock, Sendable {
         }
     }
 
-    /// The delays of what waits, from now.
-    var waiting: [Duration] { state.withLockedValue { state in state.items.map { $0.due - state.now } } }
+    /// The delays of what waits, from now (not counting the statuses' coalescing flushes).
+    var waiting: [Duration] {
+        state.withLockedValue { state in state.items.map { $0.due - state.now } }.filter { $0 != OutputsPublisher.statusCoalescing }
+    }
 
     /// Moves time on by `duration`, running what falls due on the way.
     func advance(by duration: Duration = .zero) {
@@ -249,6 +251,22 @@ struct OutputsPublisherTests {
         publisher.publish(document([two], sequence: 2), changed: two)
         clock.advance(by: .seconds(29))
         #expect(sink.texts == ["One", "One", "One", "Two"])
+    }
+
+    @Test("statuses reach the handler coalesced: one report for a burst of changes, the last state in it")
+    func statusesCoalesced() {
+        let (publisher, _, clock, statuses) = rig(spec())
+        let initial = statuses.withLockedValue { $0.count }   // onStatus reports at once
+        for (index, title) in ["One", "Two", "Three"].enumerated() {
+            let station = song(title)
+            publisher.publish(document([station], sequence: UInt64(index + 1)), changed: station)
+            clock.advance(by: .milliseconds(10))
+        }
+        #expect(statuses.withLockedValue { $0.count } == initial, "nothing before the coalescing window ends")
+        clock.advance(by: .milliseconds(100))
+        let reported = statuses.withLockedValue { $0 }
+        #expect(reported.count == initial + 1)
+        #expect(reported.last?.lastText == "Three" && reported.last?.pending == 0)
     }
 
     @Test("skipped kinds: RDS keeps its text through an ad (an empty fallback); TuneIn takes songs only")

@@ -26,7 +26,14 @@ struct DemoCommand: AsyncParsableCommand {
         let (socket, stateFile, configFile) = (folder.socket, folder.stateFile, folder.configFile)
         let station = try await DemoStation.start(songLength: .milliseconds(Int(songLength * 1000)),
                                                   programLength: .milliseconds(Int(programLength * 60_000)))
-        try station.configurationTOML(socket: socket, stateFile: stateFile).write(toFile: configFile, atomically: true, encoding: .utf8)
+        // The demo's studio display: what the udp output sends, printed as it changes.
+        let display = try await DemoDisplay.start { line, text in
+            print("  display  \(line.padding(toLength: 4, withPad: " ", startingAt: 0)) \(text)")
+            FileHandleOutput.flush()
+        }
+        let nowPlaying = folder.nowPlayingFile
+        try station.configurationTOML(socket: socket, stateFile: stateFile, nowPlayingFile: nowPlaying, displayPort: display.port)
+            .write(toFile: configFile, atomically: true, encoding: .utf8)
         let configuration: StreamdConfiguration
         do {
             configuration = try StreamdConfiguration.load(path: configFile)
@@ -40,6 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
             daemon = try await StreamdDaemon.prepare(configuration: configuration, configPath: configFile, logger: logger)
         } catch {
             await station.shutdown()
+            await display.shutdown()
             printError("streamd demo: cannot start: \(error)")
             throw ExitStatus.failure
         }
@@ -51,18 +59,22 @@ struct DemoCommand: AsyncParsableCommand {
               socket      \(socket)
               state file  \(stateFile)
               config      \(configFile)
+              outputs     file \(nowPlaying), and UDP to the demo's studio display
+                          on 127.0.0.1:\(display.port) (its lines below), 8 s behind the stream as
+                          listeners hear it
 
             In another terminal:
               \(bin) now          what is on, with elapsed / remaining
               \(bin) watch        every change as it happens
-              \(bin) status       streams and sources
+              \(bin) status       streams, sources and outputs
+              cat \(nowPlaying)
               \(bin) screen       the full-screen studio display
               curl --unix-socket \(socket) http://streamd/v1/now
 
             Ctrl-C stops the demo.
             """)
         FileHandleOutput.flush()
-        try await daemon.run(before: [DemoStationService(station: station)])
+        try await daemon.run(before: [DemoStationService(station: station, display: display)])
         withExtendedLifetime(folder) {}
     }
 }
@@ -71,9 +83,11 @@ struct DemoCommand: AsyncParsableCommand {
 /// the daemon stopped watching it).
 struct DemoStationService: Service {
     let station: DemoStation
+    let display: DemoDisplay
 
     func run() async {
         try? await gracefulShutdown()
         await station.shutdown()
+        await display.shutdown()
     }
 }

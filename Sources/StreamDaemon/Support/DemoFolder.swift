@@ -21,6 +21,8 @@ struct DemoFolder {
     var socket: String { path + "/streamd.sock" }
     var stateFile: String { path + "/state.json" }
     var configFile: String { path + "/streamd.toml" }
+    /// The demo's file output: the song, as a playout system or video overlay reads it.
+    var nowPlayingFile: String { path + "/now-playing.txt" }
 
     /// Creates (if needed) and claims `path`.
     static func claim(_ path: String) throws(Refusal) -> DemoFolder {
