@@ -18,6 +18,11 @@ struct ConfigParser {
                 keyPath: "", line: line, column: column,
                 message: "TOML syntax error: a table header needs a key after '[' or '[['")])
         }
+        if let (line, column) = braceWhereArrayValueExpected(in: text) {
+            throw ConfigError(file: file, problems: [ConfigProblem(
+                keyPath: "", line: line, column: column,
+                message: "TOML syntax error: a '}' where the array expects a value or ']'")])
+        }
         let directory = sourceFile.map { ($0 as NSString).deletingLastPathComponent }
         let parser = ConfigParser(log: ConfigProblemLog(file: file, text: text), baseDirectory: directory)
         let configuration: StreamdConfiguration

@@ -5,7 +5,8 @@
 public enum OutputCut {
     /// `text` if it fits; otherwise the longest prefix of whole words that fits within `maxLength`
     /// characters, with trailing spaces and separators (" – — - / | : ·" and commas) trimmed; a first
-    /// word longer than `maxLength` is cut hard at `maxLength`. No ellipsis is added.
+    /// word longer than `maxLength` is cut hard at `maxLength` (and trailing whitespace dropped).
+    /// No ellipsis is added.
     /// `maxLength` <= 0: "". Pure.
     ///
     /// A word ends before whitespace, or before punctuation (`, ; : . ! ?`) that whitespace or the
@@ -22,7 +23,11 @@ public enum OutputCut {
             }
             end -= 1
         }
-        return String(characters[..<maxLength])
+        // No word fits: cut hard, without the whitespace the cut leaves at the end (a text cut
+        // again stays as it is).
+        var hard = characters[..<maxLength]
+        while let last = hard.last, last.isWhitespace { hard = hard.dropLast() }
+        return String(hard)
     }
 
     /// Whether a word ends just before `characters[index]` (`index` < `characters.count`).

@@ -65,8 +65,12 @@ public final class OutputsPublisher: StatePublisher, Sendable {
     public var statuses: [OutputStatus] { state.withLockedValue { $0.statuses.map(\.status) } }
 
     /// Works out the message of every output of the changed station (all, for a
-    /// document-level change) and hands on those that changed.
+    /// document-level change) and hands on those that changed; nothing while the document is
+    /// stale.
     public func publish(_ document: StateDocument, changed: StationState?) {
+        // A document loaded at start says what was on before the restart, not what is on now:
+        // nothing goes out until the watchers refreshed it (then the whole document comes).
+        guard !document.stale else { return }
         for (index, lane) in lanes.enumerated() {
             let spec = lane.spec
             guard changed == nil || changed?.id == spec.station,

@@ -55,10 +55,16 @@ public actor StateStore {
         let now = clock()
         startedAt = now
         for spec in stations { inputs[spec.id] = StationInputs(spec: spec) }
-        for station in previous?.stations ?? [] { loaded[station.id] = station }
+        // Outputs' statuses are this run's: a loaded station starts with none (the outputs
+        // report theirs as soon as they run).
+        for var station in previous?.stations ?? [] {
+            station.outputs = []
+            loaded[station.id] = station
+        }
         let merger = self.merger
+        let loaded = self.loaded
         let stationStates = stations.map { spec in
-            previous?.station(spec.id) ?? merger.merge(spec, StationInputs(spec: spec), now: now, previous: nil)
+            loaded[spec.id] ?? merger.merge(spec, StationInputs(spec: spec), now: now, previous: nil)
         }
         document = StateDocument(sequence: (previous?.sequence ?? 0) + 1, updatedAt: now, live: live,
                                  stale: previous != nil, stations: stationStates)

@@ -8,8 +8,6 @@ import Testing
 /// goes away and comes back: the failure shows in the state, and the latest title arrives.
 @Suite("Real Icecast: the icecast output", .timeLimit(.minutes(3)))
 struct IcecastOutputTests {
-    static func latin1(_ text: String) -> [UInt8] { text.unicodeScalars.map { UInt8($0.value) } }
-
     @Test("a followed title is pushed to another mount (UTF-8 with its charset: Icecast stores Latin-1 and entities); the mount gone and back, the latest arrives")
     func pushedAndReadBack() async throws {
         try await SharedIcecast.titles.with { ice in
@@ -31,9 +29,9 @@ struct IcecastOutputTests {
                 try await streamd.events.waitFor("src", "the stream is up") { $0.streams.first?.status == "up" }
                 var wire = try await IcyWireReader(port: ice.port, mount: "/relay.mp3")
                 try await ice.setTitle("Miles Davis - So What", mount: "/live.mp3")
-                try await wire.waitForBlock(containing: Self.latin1("StreamTitle='Miles Davis &#8211; So What';"), timeout: .seconds(15))
+                try await wire.waitForBlock(containing: IcecastTitleTests.latin1("StreamTitle='Miles Davis &#8211; So What';"), timeout: .seconds(15))
                 try await ice.setTitle("Beyoncé - Déjà Vu", mount: "/live.mp3", charset: "UTF-8")
-                try await wire.waitForBlock(containing: Self.latin1("StreamTitle='Beyoncé &#8211; Déjà Vu';"), timeout: .seconds(15))
+                try await wire.waitForBlock(containing: IcecastTitleTests.latin1("StreamTitle='Beyoncé &#8211; Déjà Vu';"), timeout: .seconds(15))
                 wire.stop()
 
                 // The relay's source goes away: updates fail, and the state says why.
@@ -47,7 +45,7 @@ struct IcecastOutputTests {
                 try await ice.startSource("/relay.mp3", frequency: 550)
                 wire = try await IcyWireReader(port: ice.port, mount: "/relay.mp3")
                 defer { wire.stop() }
-                try await wire.waitForBlock(containing: Self.latin1("StreamTitle='Elton John &#8211; Rocket Man';"), timeout: .seconds(40))
+                try await wire.waitForBlock(containing: IcecastTitleTests.latin1("StreamTitle='Elton John &#8211; Rocket Man';"), timeout: .seconds(40))
                 let log = streamd.daemon.stderr
                 #expect(!log.contains(ice.sourcePassword), "the password never in the log")
             }

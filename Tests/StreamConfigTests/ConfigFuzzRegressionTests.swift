@@ -57,4 +57,30 @@ struct ConfigFuzzRegressionTests {
         // Checked on every line, also inside a multi-line string.
         #expect(ConfigParser.keylessTableHeader(in: "# \"\"\"\nx = '''\n[=y\n'''\n")?.line == 3)
     }
+
+    @Test("the fourth input: a '}' where an array expects a value (url = [ }...), as the fuzzer found it")
+    func braceInArrayFuzzerInput() throws {
+        let text = String(decoding: try Fixture.bytes("fuzz/config-brace-in-array.toml"), as: UTF8.self)
+        let found = try problem(text)
+        #expect(found.message == "TOML syntax error: a '}' where the array expects a value or ']'")
+        #expect(found.line == 2 && found.column == 9)
+    }
+
+    @Test("a '}' after an array's '[' or ',', across lines and comments, nested", arguments: [
+        ("a = [ }\n", 1, 7), ("a = [ 1, }\n", 1, 10), ("a = [\n  # c\n}\n", 3, 1), ("a = [[ }]]\n", 1, 8),
+        ("a = { b = [ } }\n", 1, 13), ("s = \"\"\"\n[x\n\"\"\"\nx = [ \"]\", }\n", 4, 12),
+    ])
+    func braceInArray(text: String, line: Int, column: Int) throws {
+        let found = try problem(text)
+        #expect(found.message == "TOML syntax error: a '}' where the array expects a value or ']'")
+        #expect(found.line == line && found.column == column)
+    }
+
+    @Test("valid TOML with braces, brackets and commas in strings, comments and inline tables is not refused by the guard", arguments: [
+        "a = [ { b = 1 }, { c = [1, 2] } ]\n", "a = \"[ }\"\n", "a = '[ }'\n", "a = [ 1, # }\n 2 ]\n",
+        "a = \"\"\"\n[ }\n\"\"\"\n", "[t]\nx = [\n  1,\n]\n", "a = { b = [] }\n",
+    ])
+    func validTOML(text: String) {
+        #expect(ConfigParser.braceWhereArrayValueExpected(in: text) == nil)
+    }
 }

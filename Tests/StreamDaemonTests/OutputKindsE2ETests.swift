@@ -70,7 +70,9 @@ struct OutputKindsE2ETests {
             server.setTitle("Claudio Arrau - Clair de lune", for: "/live")
             let hookStatus = rig.hookStatus
             server.route("/hook") { _ in .status(hookStatus.value, "received") }
-            server.route("/Playing.ashx", .ok("<response><status>200</status></response>", contentType: "text/xml"))
+            server.route("/Playing.ashx") { _ in
+                hookStatus.value == 200 ? .ok("<response><status>200</status></response>", contentType: "text/xml") : .status(hookStatus.value)
+            }
             try OutputKindsE2ETests.hookKey.write(toFile: sandbox.directory + "/hook.key", atomically: true, encoding: .utf8)
             defer { sandbox.cleanup() }
             do {
@@ -204,7 +206,7 @@ struct OutputKindsE2ETests {
         }
     }
 
-    @Test("the webhook failing (503), then well: retried with backoff, the latest state posted; the display, off then on, gets the text again")
+    @Test("the webhook and TuneIn failing (503), then well: retried with backoff, the latest song delivered once; the display, off then on, gets the text again")
     func webhookAndDisplayBack() async throws {
         try await Rig.with { rig in
             rig.hookStatus.withLock { $0 = 503 }
@@ -224,7 +226,16 @@ struct OutputKindsE2ETests {
                     String(decoding: request.body, as: UTF8.self).contains("\"text\":\"Martha Argerich – Gaspard de la nuit\"")
                 }
             }
+            try await eventually("TuneIn told the latest song", timeout: .seconds(40)) {
+                rig.server.requests(to: "/Playing.ashx").last?.query?.contains("title=Gaspard%20de%20la%20nuit&artist=Martha%20Argerich") == true
+            }
             #expect(failed >= 1)
+            // Delivered: nothing more goes (no repeat of a delivered text), and Arrau's song, which
+            // never got through before Argerich's came, is not sent after it.
+            let (hooks, tuneins) = (rig.server.requests(to: "/hook").count, rig.server.requests(to: "/Playing.ashx").count)
+            try await Task.sleep(for: .seconds(3))
+            #expect(rig.server.requests(to: "/hook").count == hooks && rig.server.requests(to: "/Playing.ashx").count == tuneins)
+            #expect(rig.server.requests(to: "/Playing.ashx").last?.query?.contains("Argerich") == true)
             try await rig.udp.listen()
             try await eventually("the display gets the text within its repeat", timeout: .seconds(10), detail: { "\(rig.udp.datagrams)" }) {
                 rig.udp.datagrams.contains("NOW:Martha Argerich – Gaspard de la nuit")

@@ -129,4 +129,11 @@ struct OutputCharsetTests {
         #expect(text.count == 78)
         #expect(OutputCut.cut(text, maxLength: 64) == "Berliner Philharmoniker, Herbert von Karajan - Also sprach")
     }
+
+    @Test("a hard cut leaves no whitespace at its end (found by the output-text fuzzer)")
+    func hardCutTrimmed() {
+        let cut = OutputCut.cut(",,,,,,,,,,,,,,, y`No. 9", maxLength: 16)
+        #expect(cut == ",,,,,,,,,,,,,,,")
+        #expect(OutputCut.cut(cut, maxLength: 16) == cut)
+    }
 }

@@ -253,6 +253,21 @@ struct OutputsPublisherTests {
         #expect(sink.texts == ["One", "One", "One", "Two"])
     }
 
+    @Test("a stale document (loaded at start, before the watchers refreshed it) sends nothing; the fresh one does")
+    func staleDocumentWaits() {
+        let (publisher, sink, clock, _) = rig(spec())
+        let old = song("Before The Restart")
+        var stale = document([old], sequence: 7)
+        stale.stale = true
+        publisher.publish(stale, changed: nil)
+        clock.advance(by: .seconds(1))
+        #expect(sink.texts.isEmpty)
+        let now = song("Now Playing")
+        publisher.publish(document([now], sequence: 8), changed: nil)
+        clock.advance()
+        #expect(sink.texts == ["Now Playing"])
+    }
+
     @Test("statuses reach the handler coalesced: one report for a burst of changes, the last state in it")
     func statusesCoalesced() {
         let (publisher, _, clock, statuses) = rig(spec())

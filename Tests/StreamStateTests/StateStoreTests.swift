@@ -63,6 +63,25 @@ struct StateStoreTests {
         #expect(await store.current.stations[0].streams[0].reconnects == 2)
     }
 
+    @Test("outputs' statuses: a change is a new version of the station, a repeat is none; they outlive a merge, not a restart")
+    func outputStatuses() async {
+        let clock = ManualClock()
+        let publisher = RecordingPublisher()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, publishers: [publisher], clock: clock.read)
+        let base = await store.current.sequence
+        let ok = OutputStatus(kind: "rds", target: "127.0.0.1:5000", status: .ok, lastText: "One", lastSentAt: clock.read())
+        await store.setOutputs([ok], of: "s")
+        await store.setOutputs([ok], of: "s")
+        #expect(await store.current.sequence == base + 1, "the same statuses again are no change")
+        #expect(publisher.documents.withLock { $0.last?.station("s")?.outputs } == [ok])
+        await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        #expect(await store.current.station("s")?.outputs == [ok], "a merge keeps them")
+        await store.setOutputs([ok], of: "nope")   // an unknown station: nothing
+        let saved = await store.current
+        let restarted = StateStore(stations: [spec], live: "s", previous: saved, clock: clock.read)
+        #expect(await restarted.current.station("s")?.outputs == [], "the last run's statuses are not this run's")
+    }
+
     @Test("bookkeeping alone publishes at most once a minute")
     func bookkeeping() async {
         let clock = ManualClock()
