@@ -22,6 +22,7 @@ ALLOWED = {
     "CCurl": set(),
     "CMalloc": set(),
     "CMosquitto": set(),
+    "CCrypto": set(),
     "StreamFormats": set(),
     "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers", "HeapModule"},

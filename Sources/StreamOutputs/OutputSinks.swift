@@ -1,11 +1,13 @@
 import NIOCore
+import NIOPosix
 import StreamHTTP
 
 /// The sink of each kind of output.
 public enum OutputSinks {
     /// The sink that delivers `spec`'s messages: files written here, TCP and UDP through
-    /// `group` (SwiftNIO), HTTP through `engine` (libcurl).
-    public static func make(_ spec: OutputSpec, engine: CurlEngine, group: any EventLoopGroup) -> any OutputSink {
+    /// `group` (SwiftNIO; its shared event loops by default), HTTP through `engine` (libcurl).
+    public static func make(_ spec: OutputSpec, engine: CurlEngine,
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) -> any OutputSink {
         let shown = spec.targetDescription
         switch spec.target {
         case .file(let path): return FileSink(path: path)

@@ -1,5 +1,4 @@
 import Logging
-import NIOPosix
 import StreamConfig
 import StreamHTTP
 import StreamOutputs
@@ -11,8 +10,7 @@ extension OutputsPublisher {
         guard !outputs.isEmpty else { return nil }
         var specs: [OutputSpec] = []
         for output in outputs { specs.append(try OutputSpec(output)) }
-        let group = MultiThreadedEventLoopGroup.singleton
-        return OutputsPublisher(specs, sinks: specs.map { OutputSinks.make($0, engine: engine, group: group) }, logger: logger)
+        return OutputsPublisher(specs, sinks: specs.map { OutputSinks.make($0, engine: engine) }, logger: logger)
     }
 }
 

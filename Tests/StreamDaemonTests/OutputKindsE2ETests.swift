@@ -243,6 +243,35 @@ struct OutputKindsE2ETests {
         }
     }
 
+    @Test("receivers that hang (a webhook and TuneIn that never answer, an encoder gone): songs still reach the socket API and the display at once")
+    func hangingReceiversSlowNothing() async throws {
+        try await Rig.with { rig in
+            var hang = LoopbackRoute.ok("late")
+            hang.headDelay = .seconds(60)
+            rig.server.route("/hook", hang)
+            rig.server.route("/Playing.ashx", hang)
+            await rig.rds.stop()
+            let daemon = try await rig.start(rig.config())
+            defer { Task { await daemon.terminate() } }
+            for (index, title) in ["First Hang", "Second Hang", "Third Hang"].enumerated() {
+                rig.server.setTitle("Artist \(index) - \(title)", for: "/live")
+                try await eventually("\(title) in /v1/now", timeout: .seconds(10)) {
+                    let now = try await daemon.get("/v1/now").text
+                    return now.contains(title)
+                }
+                try await eventually("\(title) on the display", timeout: .seconds(10), detail: { "\(rig.udp.datagrams.suffix(3))" }) {
+                    rig.udp.datagrams.contains("NOW:Artist \(index) – \(title)")
+                }
+            }
+            let health = try await daemon.get("/v1/health")
+            #expect(health.status == 200, "\(health)")
+            let outputs = try await rig.outputs(daemon)
+            let hook = outputs.first { $0["kind"] as? String == "webhook" }
+            #expect((hook?["pending"] as? Int ?? 0) >= 1, "the webhook's POST is still in flight: \(hook ?? [:])")
+            #expect(outputs.first { $0["kind"] as? String == "rds" }?["status"] as? String == "error")
+        }
+    }
+
     @Test("a secret that cannot be read: streamd and check-config refuse to start (exit 78), naming it")
     func unreadableSecret() async throws {
         try await Rig.with { rig in
