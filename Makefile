@@ -28,7 +28,7 @@ build: deps
 # The module tests run together (one per library target, fast, in-process); then the
 # real-process targets one at a time (each runs its tests in parallel): daemons, Icecast,
 # Mosquitto and Chromium would otherwise fight the fast ones for the 2 cores.
-MODULE_TESTS := StreamFormatsTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamMQTTTests|StreamOutputsTests|StreamDemoTests
+MODULE_TESTS := StreamFormatsTests|StreamAudioTests|StreamHTTPTests|StreamStateTests|StreamConfigTests|StreamWatchTests|StreamAPITests|StreamMQTTTests|StreamOutputsTests|StreamDemoTests
 TEST_TARGETS := "($(MODULE_TESTS))" StreamDaemonTests IcecastTests MQTTBrokerTests ScreenTests
 
 test: test-deps

@@ -76,6 +76,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // libmpg123 (Debian's libmpg123-dev): decoding followed MP3 streams for their audio
+        // levels (dead-air detection, issue 19).
+        .systemLibrary(
+            name: "CMpg123",
+            pkgConfig: "libmpg123",
+            providers: [.apt(["libmpg123-dev"])]
+        ),
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
         // libmosquitto, the MQTT client library of the Mosquitto project (Debian's
@@ -86,6 +93,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .target(name: "StreamFormats"),
+        .target(name: "StreamAudio", dependencies: ["CMpg123"]),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks,
                                                    .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "StreamState", dependencies: ["StreamFormats", locks,
@@ -153,6 +161,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "StreamMQTTTests", dependencies: ["StreamMQTT", "StreamState", "StreamTestSupport"]),
+        .testTarget(name: "StreamAudioTests", dependencies: ["StreamAudio", "StreamTestSupport"]),
         .testTarget(name: "StreamOutputsTests", dependencies: ["StreamOutputs", "StreamState", "StreamTestSupport", logging]),
         .testTarget(name: "StreamDemoTests", dependencies: ["StreamDemo", "StreamConfig", "StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamDaemonTests", dependencies: ["StreamTestSupport"]),

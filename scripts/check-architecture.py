@@ -23,7 +23,9 @@ ALLOWED = {
     "CMalloc": set(),
     "CMosquitto": set(),
     "CCrypto": set(),
+    "CMpg123": set(),
     "StreamFormats": set(),
+    "StreamAudio": {"CMpg123"},
     "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers", "HeapModule"},
     # CTOML: TOMLKit's own C layer, for the reads that free TOMLKit's copies

@@ -1,0 +1,75 @@
+import CMpg123
+
+/// Decodes an MP3 byte stream as it arrives (libmpg123's feed mode) into interleaved float
+/// samples, full scale ±1.0. Bytes in any chunking; the decoder finds the frames itself and
+/// skips what is not MP3 (an ID3 tag, a broken frame). Not thread-safe: one owner.
+public final class MP3Decoder {
+    /// What the decoder could not do.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// libmpg123's error code.
+        public var code: Int32
+        /// What it says.
+        public var description: String
+    }
+
+    private let handle: OpaquePointer
+    private var output = [UInt8](repeating: 0, count: 64 * 1024)
+    /// The sample rate and channels of the audio decoded so far (0 before the first frame).
+    public private(set) var sampleRate = 0
+    /// Channels.
+    public private(set) var channels = 0
+
+    /// A decoder in feed mode with float output.
+    public init() throws(Failure) {
+        var error: Int32 = 0
+        guard let handle = mpg123_new(nil, &error) else {
+            throw Failure(code: error, description: "mpg123_new: \(String(cString: mpg123_plain_strerror(error)))")
+        }
+        self.handle = handle
+        mpg123_param2(handle, Int32(MPG123_ADD_FLAGS.rawValue), Int(MPG123_QUIET.rawValue | MPG123_FORCE_FLOAT.rawValue), 0)
+        let opened = mpg123_open_feed(handle)
+        guard opened == MPG123_OK.rawValue else {
+            mpg123_delete(handle)
+            throw Failure(code: opened, description: "mpg123_open_feed: \(String(cString: mpg123_plain_strerror(opened)))")
+        }
+    }
+
+    deinit {
+        mpg123_delete(handle)
+    }
+
+    /// Feeds `bytes`; `samples` gets each run of decoded samples with the format they are in
+    /// (`sampleRate`, `channels`). Decoding errors of a frame are skipped (the next frame
+    /// resynchronises); returns the number of samples decoded.
+    @discardableResult
+    public func feed(_ bytes: UnsafeRawBufferPointer,
+                     samples: (UnsafeBufferPointer<Float>, _ sampleRate: Int, _ channels: Int) -> Void) -> Int {
+        var decoded = 0
+        var input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var inputCount = bytes.count
+        while true {
+            var done = 0
+            let result = output.withUnsafeMutableBytes { out in
+                mpg123_decode(handle, input, inputCount, out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count, &done)
+            }
+            input = nil
+            inputCount = 0
+            if result == MPG123_NEW_FORMAT.rawValue {
+                var rate = 0, channelCount: Int32 = 0, encoding: Int32 = 0
+                mpg123_getformat(handle, &rate, &channelCount, &encoding)
+                sampleRate = rate
+                channels = Int(channelCount)
+            }
+            if done > 0, channels > 0 {
+                let count = done / MemoryLayout<Float>.size
+                output.withUnsafeBytes { raw in
+                    samples(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: Float.self), count: count),
+                            sampleRate, channels)
+                }
+                decoded += count
+            }
+            if result == MPG123_NEED_MORE.rawValue || result == MPG123_DONE.rawValue { return decoded }
+            if result != MPG123_OK.rawValue && result != MPG123_NEW_FORMAT.rawValue && done == 0 { return decoded }
+        }
+    }
+}
