@@ -57,9 +57,12 @@ bench: deps
 	@command -v redis-server >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; }
 	@test -x /usr/sbin/mosquitto || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mosquitto; }
 	@command -v curl >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl; }
+	@command -v ffmpeg >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ffmpeg; }
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd
 	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd-bench
 	$(BENCH_BUILD)/release/streamd-bench $(BENCH_POLLS)
+	$(SWIFT) build -c release --scratch-path $(BENCH_BUILD) --product streamd-levels-bench
+	Benchmarks/levels_vs_ffmpeg.py --bench $(BENCH_BUILD)/release/streamd-levels-bench
 	Benchmarks/api_vs_nginx.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/poll_vs_c.py --streamd $(BENCH_BUILD)/release/streamd
 	Benchmarks/fanout_vs_redis.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000

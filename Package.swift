@@ -152,6 +152,11 @@ let package = Package(
             dependencies: ["StreamHTTP", "StreamFormats", "StreamTestSupport"],
             path: "Benchmarks/EngineBench"
         ),
+        .executableTarget(
+            name: "streamd-levels-bench",
+            dependencies: ["StreamAudio"],
+            path: "Benchmarks/LevelsBench"
+        ),
         .testTarget(name: "StreamFormatsTests", dependencies: ["StreamFormats", "StreamTestSupport"]),
         .testTarget(name: "StreamHTTPTests", dependencies: ["StreamHTTP", "StreamTestSupport"]),
         .testTarget(name: "StreamStateTests", dependencies: ["StreamState", "StreamTestSupport", locks]),

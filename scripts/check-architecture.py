@@ -60,7 +60,7 @@ def main() -> int:
     seen = set()
     for target in package["targets"]:
         name = target["name"]
-        if target["type"] in ("test",) or name in ("StreamTestSupport", "streamd-bench"):
+        if target["type"] in ("test",) or name in ("StreamTestSupport", "streamd-bench", "streamd-levels-bench"):
             continue
         seen.add(name)
         if name not in ALLOWED:
