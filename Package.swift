@@ -104,7 +104,7 @@ let package = Package(
         ),
         .target(
             name: "StreamWatch",
-            dependencies: ["StreamHTTP", "StreamState", "StreamFormats", logging, locks,
+            dependencies: ["StreamHTTP", "StreamState", "StreamFormats", "StreamAudio", logging, locks,
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "HeapModule", package: "swift-collections")]
         ),

@@ -31,7 +31,7 @@ ALLOWED = {
     # CTOML: TOMLKit's own C layer, for the reads that free TOMLKit's copies
     # (TOMLKit+FreedReads.swift); it comes with the TOMLKit product.
     "StreamConfig": {"StreamState", "StreamFormats", "TOMLKit", "CTOML"},
-    "StreamWatch": {"StreamHTTP", "StreamState", "StreamFormats", "Logging", "Metrics", "NIOConcurrencyHelpers", "HeapModule"},
+    "StreamWatch": {"StreamHTTP", "StreamState", "StreamFormats", "StreamAudio", "Logging", "Metrics", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamAPI": {"StreamState", "StreamFormats", "Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOConcurrencyHelpers",
                   "Metrics", "Prometheus"},
     "StreamMQTT": {"CMosquitto", "StreamState", "StreamFormats", "Logging", "Metrics", "NIOConcurrencyHelpers"},

@@ -233,9 +233,13 @@ struct ConfigParser {
         let interval = table.duration("interval", default: .seconds(60), minimum: .seconds(1))
         let format = table.choice("format", default: StreamConfig.Format.auto) ?? .auto
         let charset = charset(table)
-        table.rejectUnknownKeys(known: ["id", "url", "mode", "interval", "format", "charset"])
+        let silence = silence(table)
+        if silence != nil, mode == .probe {
+            table.report("silence", "a probed stream is not listened to: silence needs mode = \"follow\"")
+        }
+        table.rejectUnknownKeys(known: ["id", "url", "mode", "interval", "format", "charset", "silence"])
         guard let id, let url else { return nil }
-        return StreamConfig(id: id, url: url, mode: mode, interval: interval, format: format, charset: charset)
+        return StreamConfig(id: id, url: url, mode: mode, interval: interval, format: format, charset: charset, silence: silence)
     }
 
     // MARK: Shared checks

@@ -1,3 +1,5 @@
+import StreamState
+
 import StreamFormats
 /// A `[[station.stream]]` table: one audio stream to watch.
 public struct StreamConfig: Sendable, Equatable {
@@ -33,10 +35,13 @@ public struct StreamConfig: Sendable, Equatable {
     public var format: Format
     /// `charset`: overrides the station's charset for this stream's titles.
     public var charset: TextCharset?
+    /// `silence`: dead-air detection (`"music"`, `"talk"` or `{ threshold, after }`); nil: off.
+    public var silence: SilenceSpec?
 
     /// Creates a stream. Not validated.
     public init(id: String, url: String, mode: Mode = .follow, interval: Duration = .seconds(60),
-                format: Format = .auto, charset: TextCharset? = nil) {
+                format: Format = .auto, charset: TextCharset? = nil, silence: SilenceSpec? = nil) {
+        self.silence = silence
         self.id = id
         self.url = url
         self.mode = mode

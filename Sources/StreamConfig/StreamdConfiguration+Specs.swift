@@ -26,7 +26,8 @@ extension StationConfig {
             streams: streams.map { stream in
                 StreamSpec(id: stream.id, url: stream.url, mode: StreamMode(rawValue: stream.mode.rawValue) ?? .follow,
                            format: StreamFormat(rawValue: stream.format.rawValue) ?? .auto,
-                           probeInterval: stream.interval, charset: stream.charset)
+                           probeInterval: stream.interval, charset: stream.charset,
+                           silence: stream.silence)
             },
             sources: sources)
     }

@@ -80,6 +80,8 @@ public enum StreamEvent: Sendable, Equatable {
     case metadata(Track?, container: String, at: Date)
     /// The measured rate over the last window, in kbit/s.
     case bitrate(Int, at: Date)
+    /// A second of a metered stream's audio measured (its level, and silence once it lasted).
+    case audio(AudioStatus, at: Date)
     /// Audio arrives, but something about the stream is wrong (e.g. its metadata lost sync):
     /// it counts as on the air, its title is not trusted, and the error says why. The next
     /// `up` clears it.

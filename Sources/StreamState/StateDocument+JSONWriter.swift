@@ -74,7 +74,8 @@ extension SongValue: StateJSONEncodable {
 extension StreamStatus: StateJSONEncodable {
     /// The stream's JSON.
     public func writeJSON(to w: inout StateJSONWriter) {
-        w.raw("{\"bitrate\":"); w.int(bitrate)
+        w.raw("{\"audio\":"); w.value(audio)
+        w.raw(",\"bitrate\":"); w.int(bitrate)
         w.raw(",\"checkedAt\":"); w.date(checkedAt)
         w.raw(",\"contentType\":"); w.string(contentType)
         w.raw(",\"error\":"); w.value(error)

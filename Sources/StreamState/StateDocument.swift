@@ -300,11 +300,15 @@ public struct StreamStatus: Codable, Sendable, Equatable {
     /// Connections made since the stream was last up (0 while up): a stalled stream whose
     /// reconnections bring only a trickle counts them here.
     public var reconnects: Int
+    /// The audio's level and silence, for a stream with `silence` set (MP3), while it carries
+    /// audio; else null.
+    public var audio: AudioStatus?
 
     /// Creates a stream status.
     public init(id: String, url: String, mode: String, status: Status, contentType: String? = nil,
                 bitrate: Int? = nil, name: String? = nil, since: Date? = nil, checkedAt: Date? = nil,
-                error: ErrorValue? = nil, reconnects: Int = 0) {
+                error: ErrorValue? = nil, reconnects: Int = 0, audio: AudioStatus? = nil) {
+        self.audio = audio
         self.id = id
         self.url = url
         self.mode = mode
@@ -319,7 +323,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, url, mode, status, contentType, bitrate, name, since, checkedAt, error, reconnects
+        case id, url, mode, status, contentType, bitrate, name, since, checkedAt, error, reconnects, audio
     }
 
     /// Decodes; `reconnects` is 0 in documents written before it existed.
@@ -336,6 +340,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
         checkedAt = try c.decodeIfPresent(Date.self, forKey: .checkedAt)
         error = try c.decodeIfPresent(ErrorValue.self, forKey: .error)
         reconnects = try c.decodeIfPresent(Int.self, forKey: .reconnects) ?? 0
+        audio = try c.decodeIfPresent(AudioStatus.self, forKey: .audio)
     }
 
     /// Encodes with explicit nulls.
@@ -352,6 +357,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
         try c.encode(checkedAt, forKey: .checkedAt)
         try c.encode(error, forKey: .error)
         try c.encode(reconnects, forKey: .reconnects)
+        try c.encode(audio, forKey: .audio)
     }
 }
 

@@ -303,7 +303,8 @@ extension StationState {
         var copy = self
         let epoch = Date(timeIntervalSince1970: 0)
         copy.changedAt = epoch
-        copy.streams = streams.map { var s = $0; s.checkedAt = nil; s.error?.at = epoch; return s }
+        // A metered stream's level moves every second: bookkeeping (its silence is not).
+        copy.streams = streams.map { var s = $0; s.checkedAt = nil; s.error?.at = epoch; s.audio?.levelDb = 0; s.audio?.peakDb = 0; return s }
         copy.sources = sources.map { var s = $0; s.checkedAt = nil; s.okAt = nil; s.error?.at = epoch; return s }
         copy.now.program?.seenAt = epoch
         copy.now.song?.seenAt = epoch

@@ -70,6 +70,8 @@ public struct StreamRecord: Sendable, Equatable {
     public var trackSince: Date?
     /// Connections made since the stream was last up (0 while up).
     public var reconnects = 0
+    /// The audio's last measured second, while a metered stream carries audio.
+    public var audio: AudioStatus?
     /// Whether a connection was ever attempted (the first is not a reconnection).
     var attempted = false
     /// Whether the stream has had a result since start (anything but connecting).
@@ -111,6 +113,9 @@ public struct StreamRecord: Sendable, Equatable {
         case .bitrate(let kbps, let at):
             checkedAt = at
             measuredBitrate = kbps
+        case .audio(let reading, let at):
+            checkedAt = at
+            audio = status.carriesAudio ? reading : nil
         case .degraded(let error):
             set(.degraded, at: error.at)
             self.error = error
@@ -118,10 +123,12 @@ public struct StreamRecord: Sendable, Equatable {
         case .stalled(let error):
             set(.stalled, at: error.at)
             self.error = error
+            audio = nil
         case .down(let error):
             set(.down, at: error.at)
             self.error = error
             measuredBitrate = nil
+            audio = nil
         }
     }
 

@@ -156,11 +156,23 @@ public struct StationMerger: Sendable {
     // MARK: Status rows
 
     private func streamStatus(_ record: StreamRecord) -> StreamStatus {
-        StreamStatus(id: record.spec.id, url: record.spec.url, mode: record.spec.mode.rawValue, status: record.status,
-                     contentType: record.head?.contentType,
-                     bitrate: record.status.carriesAudio ? (record.measuredBitrate ?? record.head?.announcedBitrate) : nil,
-                     name: record.head?.name, since: record.since, checkedAt: record.checkedAt,
-                     error: record.status == .up ? nil : record.error, reconnects: record.reconnects)
+        // Dead air: an up stream whose audio has been silent for the stream's `after`.
+        let silentSince = record.status == .up ? record.audio?.silentSince : nil
+        let silence = silentSince.map { since in
+            ErrorValue(kind: "silence", message: "silent (below \(Int((record.spec.silence?.thresholdDb ?? -40).rounded())) dBFS) since "
+                       + Self.rfc3339(since), at: since)
+        }
+        return StreamStatus(id: record.spec.id, url: record.spec.url, mode: record.spec.mode.rawValue,
+                            status: silence == nil ? record.status : .degraded,
+                            contentType: record.head?.contentType,
+                            bitrate: record.status.carriesAudio ? (record.measuredBitrate ?? record.head?.announcedBitrate) : nil,
+                            name: record.head?.name, since: silentSince ?? record.since, checkedAt: record.checkedAt,
+                            error: silence ?? (record.status == .up ? nil : record.error), reconnects: record.reconnects,
+                            audio: record.status.carriesAudio ? record.audio : nil)
+    }
+
+    private static func rfc3339(_ date: Date) -> String {
+        date.formatted(.iso8601)
     }
 
     private func sourceStatus(_ record: SourceRecord, now: Date) -> SourceStatus {

@@ -61,10 +61,13 @@ public struct StreamSpec: Sendable, Equatable {
     public var probeInterval: Duration
     /// Title charset override (nil: UTF-8, else Latin-1).
     public var charset: TextCharset?
+    /// Dead-air detection (the stream's audio decoded and measured; MP3 streams), if set.
+    public var silence: SilenceSpec?
 
     /// Creates a stream spec.
     public init(id: String, url: String, mode: StreamMode = .follow, format: StreamFormat = .auto,
-                probeInterval: Duration = .seconds(60), charset: TextCharset? = nil) {
+                probeInterval: Duration = .seconds(60), charset: TextCharset? = nil, silence: SilenceSpec? = nil) {
+        self.silence = silence
         self.id = id
         self.url = url
         self.mode = mode

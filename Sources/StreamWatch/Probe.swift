@@ -111,7 +111,7 @@ public enum Probe {
             case .down(let error):
                 report.status = "down"
                 report.error = error
-            case .connecting, .connected, .bitrate:
+            case .connecting, .connected, .bitrate, .audio:
                 break
             }
         }

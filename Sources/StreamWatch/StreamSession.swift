@@ -65,6 +65,8 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     private var content = StreamContentSniffer.Verdict.undecided
     private var sniffed: [UInt8] = []
     private var contentType: String?
+    /// Dead-air detection of an MP3 stream with `silence` set: its audio goes here too.
+    private var audioMeter: AudioMeter?
 
     init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning, metadataHealth: MetadataHealth,
          clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
@@ -81,6 +83,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     /// at once; when this returns, the connection is closed and the session silent.
     func run(_ request: HTTPRequest, on engine: CurlEngine) async -> Outcome {
         let result = await engine.perform(request, handler: self)
+        audioMeter?.stop()   // what it measures from now on belongs to no connection
         // The engine finished with the handler: its state is ours to read.
         outcome.result = result
         if case .success = result, outcome.refusal == nil, !outcome.isPlaylist, content == .undecided {
@@ -124,6 +127,10 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             }
         }
         meter.start(at: now, skipping: .seconds(3))
+        if let silence = spec.silence, !probe, AudioMeter.meters(contentType: icy.contentType), !isOgg {
+            let report = self.report
+            audioMeter = AudioMeter(silence: silence, clock: clock) { reading, at in report(.audio(reading, at: at)) }
+        }
         let head = StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate)
         self.head = head
         // Up only once audio proves it: a followed stream when audio arrives at a sustained
@@ -149,11 +156,13 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         case .undecided, .plain:
             audioBytes += bytes.count
             if sniffing { sniff(bytes) }
+            audioMeter?.feed(bytes)
         case .icy(var demuxer):
             decoder = .plain  // release the enum's copy while mutating
             let blocks = demuxer.feed(bytes) { audio in
                 audioBytes += audio.count
                 if sniffing { sniff(audio) }
+                audioMeter?.feed(audio)
             }
             decoder = .icy(demuxer)
             for block in blocks { handleICY(block) }
@@ -188,6 +197,11 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     // MARK: Audio or not
 
     /// Keeps the first audio bytes until the sniffer has decided.
+    private var isOgg: Bool {
+        if case .ogg = decoder { return true }
+        return false
+    }
+
     private func sniff(_ bytes: UnsafeRawBufferPointer) {
         let room = StreamContentSniffer.bytesNeeded - sniffed.count
         if room > 0 { sniffed.append(contentsOf: bytes.prefix(room)) }

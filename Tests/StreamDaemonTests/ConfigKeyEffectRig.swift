@@ -15,6 +15,7 @@ import Testing
 /// - `sources-fm`: one source per per-kind key (derived internet URLs, or loopback `url`s),
 ///   and a slow source with a 300 ms `timeout`. `icecast-fm`: an icecast source with `mount`.
 /// - `quiet-fm`: a stream that is missing and no source: never a song (an output's fallback).
+/// - `silent-fm`: a real MP3 stream of digital silence (ffmpeg), with `silence` set: dead air.
 ///
 /// Outputs: files on keys-fm, format-fm (a delay, a minimum hold, a rate limit) and quiet-fm;
 /// every other kind on icecast-fm (its source's song is "Second Artist - Second Song"), each to
@@ -39,7 +40,7 @@ final class KeyRig: Sendable {
     /// Checks that wait give up at this instant (all of them together; see ``eventually(_:)``).
     let deadline: ContinuousClock.Instant
 
-    static let stationIDs = ["keys-fm", "utf-fm", "probe-fm", "format-fm", "sources-fm", "icecast-fm", "quiet-fm"]
+    static let stationIDs = ["keys-fm", "utf-fm", "probe-fm", "format-fm", "sources-fm", "icecast-fm", "quiet-fm", "silent-fm"]
     /// `[[output]]` files: keys-fm's (a path relative to the configuration, a template),
     /// quiet-fm's (no song: its fallback) and format-fm's (a delay; the test changes its title).
     static let outputFile = "keys/now.txt"
@@ -168,6 +169,13 @@ final class KeyRig: Sendable {
         var slow = LoopbackRoute.ok(try Fixture.text("triton/triton_nowplaying_WBOSFMAAC_1item.xml"), contentType: "text/xml")
         slow.headDelay = .seconds(3)
         server.route("/slow", slow)
+        // silent-fm: 10 s of digital silence as MP3, looped in real time (800 bytes every 50 ms).
+        let silence = try DeadAirTests.mp3("0")
+        server.route("/m/live.mp3", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
+                                                  body: .generated { index in
+            let start = (index * 800) % silence.count
+            return Array(silence[start..<min(silence.count, start + 800)])
+        }))
         // The outputs' receivers: webhooks, TuneIn AIR, Icecast's admin API.
         for path in ["/hook-file", "/hook-env"] { server.route(path, .ok("received")) }
         for path in ["/tunein-file", "/tunein-env"] { server.route(path, .ok("<response><status>200</status></response>", contentType: "text/xml")) }
@@ -437,6 +445,15 @@ final class KeyRig: Sendable {
               [[station.stream]]
               id = "gone"
               url = "\(url("/q/missing"))"
+
+            [[station]]
+            id = "silent-fm"
+            name = "Silent FM"
+
+              [[station.stream]]
+              id = "mp3"
+              url = "\(url("/m/live.mp3"))"
+              silence = { threshold = "-30dB", after = "2s" }
 
             [[output]]
             kind = "file"

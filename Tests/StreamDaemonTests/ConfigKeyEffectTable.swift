@@ -524,6 +524,16 @@ enum KeyEffects {
                     : "stream \(JSONText.compact(stream)); song \(station.songTitle ?? "null") from \(station.songSource ?? "null")"
             }
         },
+        KeyEffect("station.stream.silence", "silent-fm's MP3 of digital silence: degraded, kind silence, below its -30 dB, after its 2 s") { rig in
+            try await rig.eventually {
+                let stream = rig.streams(try await rig.station("silent-fm")).first ?? [:]
+                let error = stream["error"] as? [String: Any]
+                let audio = stream["audio"] as? [String: Any]
+                return stream["status"] as? String == "degraded" && error?["kind"] as? String == "silence"
+                    && (error?["message"] as? String)?.hasPrefix("silent (below -30 dBFS)") == true
+                    && (audio?["levelDb"] as? Double).map({ $0 < -90 }) == true ? nil : "the stream is \(stream)"
+            }
+        },
         KeyEffect("station.stream.charset", "`utf-8` on the stream overrides the station's `iso-8859-1`: the bytes C3 80 decode as \"À\"") { rig in
             try await rig.eventually {
                 let title = try await rig.station("utf-fm").songTitle

@@ -126,7 +126,9 @@ extension SeededRandom {
             StreamStatus(id: text(), url: text(), mode: text(), status: [.pending, .up, .degraded, .stalled, .down].randomElement(using: &self)!,
                          contentType: maybeText(), bitrate: chance(0.5) ? nil : Int.random(in: -10...100_000, using: &self),
                          name: maybeText(), since: maybeDate(), checkedAt: maybeDate(), error: error(),
-                         reconnects: Int.random(in: 0...1_000_000, using: &self))
+                         reconnects: Int.random(in: 0...1_000_000, using: &self),
+                         audio: chance(0.5) ? nil : AudioStatus(levelDb: (Double.random(in: -1200...0, using: &self)).rounded() / 10,
+                                                                 peakDb: Double.random(in: -120...0, using: &self), silentSince: maybeDate()))
         }
         let sources = (0..<Int.random(in: 0...3, using: &self)).map { _ in
             SourceStatus(kind: text(), url: text(), status: [.pending, .ok, .error, .stale].randomElement(using: &self)!,
@@ -136,7 +138,12 @@ extension SeededRandom {
                             now: NowState(program: chance(0.5) ? program() : nil, song: chance(0.5) ? song() : nil, text: text()),
                             next: (0..<Int.random(in: 0...4, using: &self)).map { _ in program() },
                             recent: (0..<Int.random(in: 0...4, using: &self)).map { _ in song() },
-                            streams: streams, sources: sources, changedAt: date())
+                            streams: streams, sources: sources, changedAt: date(),
+                            outputs: (0..<Int.random(in: 0...2, using: &self)).map { _ in
+                                OutputStatus(kind: text(), target: text(), status: [.idle, .ok, .error].randomElement(using: &self)!,
+                                             lastText: maybeText(), lastSentAt: maybeDate(), pending: Int.random(in: 0...9, using: &self),
+                                             error: error())
+                            })
     }
 
     mutating func document() -> StateDocument {

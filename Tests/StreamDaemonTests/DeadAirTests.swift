@@ -1,0 +1,81 @@
+import Foundation
+import StreamTestSupport
+import Testing
+
+/// Dead air (issue 19, first part): a followed MP3 stream with `silence` set is decoded and
+/// measured. The loopback server plays real MP3 (made by ffmpeg/libmp3lame) in real time, 16 kB/s,
+/// switching between a tone, digital silence and quiet music (−30 dBFS RMS) when the test says.
+@Suite("Dead air: a silent stream is degraded, quiet music is not", .serialized, .timeLimit(.minutes(2)))
+struct DeadAirTests {
+    /// 10 s of stereo MP3 at 128 kbit/s of `expression` (an aevalsrc expression per channel).
+    static func mp3(_ expression: String) throws -> [UInt8] {
+        let path = NSTemporaryDirectory() + "streamd-deadair-\(UUID().uuidString).mp3"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try requireTool("ffmpeg"))
+        process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=\(expression)|\(expression):s=44100:d=10",
+                             "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("ffmpeg exited \(process.terminationStatus)") }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test("tone: up with its level; silence: degraded (kind silence) once it lasted `after`; back: up; −30 dBFS music: never silent")
+    func silenceDetected() async throws {
+        let tone = try Self.mp3("0.5*sin(2*PI*440*t)"), silence = try Self.mp3("0"), quiet = try Self.mp3("0.04472*sin(2*PI*440*t)")
+        let playing = Locked(tone)
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        // 800 bytes every 50 ms: 16 kB/s, real time for 128 kbit/s.
+        server.route("/live.mp3", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
+                                                body: .generated { index in
+            let bytes = playing.value
+            let start = (index * 800) % bytes.count
+            return Array(bytes[start..<min(bytes.count, start + 800)])
+        }))
+        let sandbox = try DaemonSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.mp3"), extra: """
+              silence = { threshold = "-40dB", after = "3s" }
+            """))
+        let daemon = try await DaemonProcess.start(sandbox)
+        defer { Task { await daemon.terminate() } }
+        func stream() async throws -> [String: Any] {
+            let station = (try await daemon.get("/v1/state").object()["stations"] as? [[String: Any]])?.first
+            return (station?["streams"] as? [[String: Any]])?.first ?? [:]
+        }
+        func level(_ s: [String: Any]) -> Double? { (s["audio"] as? [String: Any])?["levelDb"] as? Double }
+        try await eventually("up, with the tone's level (about -9 dBFS)", timeout: .seconds(20), detail: { "" }) {
+            let s = try await stream()
+            return s["status"] as? String == "up" && level(s).map { abs($0 - -9) < 1.5 } == true
+        }
+        playing.withLock { $0 = silence }
+        let quietAt = Date()
+        let degraded = try await eventually("degraded for silence", timeout: .seconds(15)) { () -> [String: Any]? in
+            let s = try await stream()
+            return s["status"] as? String == "degraded" ? s : nil
+        }
+        let error = try #require(degraded["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "silence")
+        #expect((error["message"] as? String)?.hasPrefix("silent (below -40 dBFS) since ") == true, "\(error)")
+        #expect(Date().timeIntervalSince(quietAt) >= 3, "not before its `after`")
+        #expect(((degraded["audio"] as? [String: Any])?["silentSince"] as? String) != nil)
+        #expect(level(degraded).map { $0 < -90 } == true)
+        playing.withLock { $0 = tone }
+        try await eventually("up again when the audio is back", timeout: .seconds(10)) {
+            let s = try await stream()
+            return s["status"] as? String == "up" && s["error"] is NSNull
+        }
+        playing.withLock { $0 = quiet }
+        try await eventually("quiet music measured", timeout: .seconds(10)) { level(try await stream()).map { abs($0 - -30) < 1.5 } == true }
+        try await Task.sleep(for: .seconds(5))   // past `after`
+        let still = try await stream()
+        #expect(still["status"] as? String == "up", "quiet music is no dead air: \(still)")
+        // `streamd status` says it too.
+        playing.withLock { $0 = silence }
+        try await eventually("degraded again", timeout: .seconds(15)) { try await stream()["status"] as? String == "degraded" }
+        let status = try await StreamdProcess.run(["status", "--socket", sandbox.socketPath])
+        #expect(status.stdout.contains("degraded") && status.stdout.contains("silence: silent (below -40 dBFS)"), "\(status.stdout)")
+    }
+}
