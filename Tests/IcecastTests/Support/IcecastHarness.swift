@@ -283,8 +283,9 @@ final class IcecastHarness: @unchecked Sendable {
     // MARK: Sources
 
     /// Starts an ffmpeg source client on `mount` (MP3 unless the mount ends in `.ogg`) and
-    /// waits until the mount is listed. `frequency` is the tone, in Hz.
-    func startSource(_ mount: String, format: SourceFormat? = nil, frequency: Int = 440) async throws {
+    /// waits until the mount is listed. `frequency` is the tone, in Hz; `input` replaces the
+    /// tone with another lavfi source (e.g. an `aevalsrc` expression).
+    func startSource(_ mount: String, format: SourceFormat? = nil, frequency: Int = 440, input: String? = nil) async throws {
         let format = format ?? (mount.hasSuffix(".ogg") ? .ogg : .mp3)
         let codec: [String] = switch format {
         case .mp3: ["-c:a", "libmp3lame", "-b:a", "128k", "-content_type", "audio/mpeg", "-f", "mp3"]
@@ -293,7 +294,7 @@ final class IcecastHarness: @unchecked Sendable {
         case .ogg: ["-c:a", "libvorbis", "-b:a", "128k", "-content_type", "application/ogg", "-f", "ogg"]
         }
         let arguments = ["-nostdin", "-hide_banner", "-loglevel", "warning", "-re",
-                         "-f", "lavfi", "-i", "sine=frequency=\(frequency):sample_rate=44100"]
+                         "-f", "lavfi", "-i", input ?? "sine=frequency=\(frequency):sample_rate=44100"]
             + codec + ["icecast://source:\(sourcePassword)@127.0.0.1:\(port)\(mount)"]
         await stopSourceProcess(mount)
         let name = "ffmpeg" + mount.replacingOccurrences(of: "/", with: "-")
