@@ -53,11 +53,19 @@ public final class MetricsRegistry: Sendable {
                                             helpText: "1 while the stream is up")
         let sourceOK = MetricNameDescriptor(namespace: "streamd", metricName: "source_ok", unitName: "",
                                             helpText: "1 while every source of this kind answers (not error, stale or pending)")
+        let level = MetricNameDescriptor(namespace: "streamd", metricName: "stream_audio_level", unitName: "dbfs",
+                                         helpText: "A metered stream's RMS level (loudest channel), as the state document last has it")
+        let silent = MetricNameDescriptor(namespace: "streamd", metricName: "stream_silent", unitName: "",
+                                          helpText: "1 while a metered stream is dead air (silent for its after)")
         for station in document.stations {
             scrape.makeGauge(descriptor: onAir, labels: [("station", station.id)]).set(to: station.onAir ? 1 : 0)
             for stream in station.streams {
-                scrape.makeGauge(descriptor: streamUp, labels: [("station", station.id), ("stream", stream.id)])
-                    .set(to: stream.status == .up ? 1 : 0)
+                let labels = [("station", station.id), ("stream", stream.id)]
+                scrape.makeGauge(descriptor: streamUp, labels: labels).set(to: stream.status == .up ? 1 : 0)
+                if let audio = stream.audio {
+                    scrape.makeGauge(descriptor: level, labels: labels).set(to: audio.levelDb)
+                    scrape.makeGauge(descriptor: silent, labels: labels).set(to: audio.silentSince == nil ? 0 : 1)
+                }
             }
             var kinds: [(String, Bool)] = []
             for source in station.sources {

@@ -75,6 +75,9 @@ struct DeadAirTests {
         // `streamd status` says it too.
         playing.withLock { $0 = silence }
         try await eventually("degraded again", timeout: .seconds(15)) { try await stream()["status"] as? String == "degraded" }
+        let metrics = try await daemon.get("/metrics").text
+        #expect(metrics.contains("streamd_stream_silent{station=\"test-fm\",stream=\"main\"} 1"), "\(metrics)")
+        #expect(metrics.contains("streamd_stream_audio_level_dbfs{station=\"test-fm\",stream=\"main\"} -1"), "\(metrics)")
         let status = try await StreamdProcess.run(["status", "--socket", sandbox.socketPath])
         #expect(status.stdout.contains("degraded") && status.stdout.contains("silence: silent (below -40 dBFS)"), "\(status.stdout)")
     }
