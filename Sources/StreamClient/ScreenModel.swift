@@ -201,6 +201,17 @@ public struct ScreenModel: Sendable, Equatable {
     public var tagline: String?
     /// Whether the station is on the air (nil before any state arrived).
     public var onAir: Bool?
+    /// Dead air: the first stream of the station that is silent (its `silence` detection),
+    /// with when the silence began, in the station's time (`HH:mm:ss`); nil when none is.
+    public var deadAir: DeadAir?
+
+    /// A silent stream, for the DEAD AIR banner.
+    public struct DeadAir: Sendable, Equatable {
+        /// The stream's id.
+        public var stream: String
+        /// When its silence began, `HH:mm:ss` in the station's time.
+        public var since: String
+    }
     /// Whether the displayed station is the one the site's "Play Live Radio" button plays.
     public var isLive: Bool
     /// The program on now.
@@ -244,6 +255,9 @@ public struct ScreenModel: Sendable, Equatable {
         self.stationName = station?.name ?? stationID ?? "streamd"
         self.tagline = station?.tagline
         self.onAir = station?.onAir
+        self.deadAir = station?.streams.lazy.compactMap { stream in
+            stream.audio?.silentSince.map { DeadAir(stream: stream.id, since: Self.format($0, zone: zone, "HH:mm:ss")) }
+        }.first
         self.isLive = station != nil && station?.id == document?.live
         self.others = []
         self.alerts = []

@@ -138,7 +138,11 @@ private struct Layout {
         var top: [Block] = []
         if let banner = banner() { top.append(Block(rows: [banner], priority: 0)) }
         top.append(Block(rows: [header()], priority: 0))
-        if model.onAir == false { top.append(Block(rows: offAirRows(), priority: 0)) }
+        if model.onAir == false {
+            top.append(Block(rows: offAirRows(), priority: 0))
+        } else if let deadAir = model.deadAir {
+            top.append(Block(rows: bannerRows("DEAD AIR · stream \(deadAir.stream) silent since \(deadAir.since)"), priority: 0))
+        }
         var body: [Block] = []
         body.append(Block(rows: [rule()], priority: 9))
         if let big = bigClock() { body.append(big) }
@@ -243,7 +247,12 @@ private struct Layout {
     /// OFF AIR across the whole width, white on red (three rows on a tall terminal): nobody in
     /// the room can miss it.
     func offAirRows() -> [Line] {
-        let text = "OFF AIR · \(model.stationName) is not on the air"
+        bannerRows("OFF AIR · \(model.stationName) is not on the air")
+    }
+
+    /// `text` centred across the whole width, white on red (three rows on a tall terminal): OFF
+    /// AIR, and DEAD AIR (on the air, but a stream silent).
+    func bannerRows(_ text: String) -> [Line] {
         let shown = ScreenText.truncate(text, to: width - 2)
         let left = max(0, (width - ScreenText.width(shown)) / 2)
         let line: Line = [Span(String(repeating: " ", count: left) + shown

@@ -200,6 +200,31 @@ struct ScreenRendererTests {
         return longest
     }
 
+    @Test("DEAD AIR: a stream silent (on the air): the same red banner, naming the stream and since when")
+    func deadAirBanner() throws {
+        let silent = StreamStatus(id: "main", url: "http://x/live.mp3", mode: "follow", status: .degraded,
+                                  error: ErrorValue(kind: "silence", message: "silent (below -40 dBFS) since 2026-11-27T14:00:00Z", at: F.now),
+                                  audio: AudioStatus(levelDb: -120, peakDb: -120, silentSince: Date(timeIntervalSince1970: 1_764_252_000)))
+        let model = ScreenModel(document: F.document([F.station(streams: [silent])]), now: F.now)
+        #expect(model.deadAir?.stream == "main")
+        for (width, height) in [(80, 24), (240, 67)] {
+            let lines = ScreenRenderer.lines(model, width: width, height: height)
+            let rows = ScreenRenderer.text(model, width: width, height: height)
+            let screen = rows.joined(separator: "\n")
+            let banner = try #require(lines.firstIndex { line in line.contains { $0.style == .offAirBanner && $0.text.contains("DEAD AIR") } },
+                                      "a DEAD AIR banner at \(width)x\(height):\n\(screen)")
+            #expect(rows[banner].contains("DEAD AIR · stream main silent since "), "\(screen)")
+            #expect(ScreenText.width(lines[banner][0].text) == width)
+        }
+        // A stream with audio that is not silent: no banner.
+        var loud = silent
+        loud.status = .up
+        loud.error = nil
+        loud.audio = AudioStatus(levelDb: -12, peakDb: -3)
+        let calm = ScreenRenderer.lines(ScreenModel(document: F.document([F.station(streams: [loud])]), now: F.now), width: 80, height: 24)
+        #expect(!calm.contains { line in line.contains { $0.style == .offAirBanner } })
+    }
+
     @Test("OFF AIR: a full-width white-on-red banner under the header, at 80x24 and 240x67; the status never says live")
     func offAirBanner() throws {
         for (width, height) in [(80, 24), (240, 67), (40, 12)] {
