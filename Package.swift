@@ -83,6 +83,9 @@ let package = Package(
             pkgConfig: "libmpg123",
             providers: [.apt(["libmpg123-dev"])]
         ),
+        // FAAD2 (Debian's libfaad-dev, no pkg-config file): decoding followed AAC streams (ADTS:
+        // LC, HE-AAC) for their audio levels.
+        .systemLibrary(name: "CFaad", providers: [.apt(["libfaad-dev"])]),
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
         // libmosquitto, the MQTT client library of the Mosquitto project (Debian's
@@ -93,7 +96,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .target(name: "StreamFormats"),
-        .target(name: "StreamAudio", dependencies: ["CMpg123"]),
+        .target(name: "StreamAudio", dependencies: ["CMpg123", "CFaad"]),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks,
                                                    .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "StreamState", dependencies: ["StreamFormats", locks,

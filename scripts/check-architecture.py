@@ -24,8 +24,9 @@ ALLOWED = {
     "CMosquitto": set(),
     "CCrypto": set(),
     "CMpg123": set(),
+    "CFaad": set(),
     "StreamFormats": set(),
-    "StreamAudio": {"CMpg123"},
+    "StreamAudio": {"CMpg123", "CFaad"},
     "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers", "HeapModule"},
     # CTOML: TOMLKit's own C layer, for the reads that free TOMLKit's copies

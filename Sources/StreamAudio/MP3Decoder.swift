@@ -3,7 +3,7 @@ import CMpg123
 /// Decodes an MP3 byte stream as it arrives (libmpg123's feed mode) into interleaved float
 /// samples, full scale ±1.0. Bytes in any chunking; the decoder finds the frames itself and
 /// skips what is not MP3 (an ID3 tag, a broken frame). Not thread-safe: one owner.
-public final class MP3Decoder {
+public final class MP3Decoder: AudioDecoder {
     /// What the decoder could not do.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// libmpg123's error code.

@@ -4,9 +4,9 @@ import NIOConcurrencyHelpers
 import StreamAudio
 import StreamState
 
-/// Listens to a followed MP3 stream for dead air (the stream's `silence` key): the stream
-/// session hands it each chunk of audio (one copy, on the engine thread); decoding (libmpg123)
-/// and measuring run on a queue of the meter's own, so the HTTP engine never waits for them.
+/// Listens to a followed MP3 or AAC stream for dead air (the stream's `silence` key): the stream
+/// session hands it each chunk of audio (one copy, on the engine thread); decoding
+/// (libmpg123 or FAAD2) and measuring run on a queue of the meter's own, so the HTTP engine never waits for them.
 /// Each second of audio gives one reading: the loudest channel's RMS and peak (to 0.1 dB), and
 /// since when the stream is silent once that has lasted `after`.
 ///
@@ -20,7 +20,7 @@ final class AudioMeter: Sendable {
 
     private struct State: @unchecked Sendable {
         // Touched only on the meter's queue; the box carries it there.
-        var decoder: MP3Decoder?
+        var decoder: (any AudioDecoder)?
         var levels: AudioLevels?
         var detector: SilenceDetector
         var start: Date?
@@ -28,8 +28,11 @@ final class AudioMeter: Sendable {
         var broken = false
     }
 
-    init(silence: SilenceSpec, clock: @escaping @Sendable () -> Date = Date.init,
+    private let codec: AudioCodec
+
+    init(silence: SilenceSpec, codec: AudioCodec, clock: @escaping @Sendable () -> Date = Date.init,
          report: @escaping @Sendable (AudioStatus, Date) -> Void) {
+        self.codec = codec
         state = NIOLockedValueBox(State(detector: SilenceDetector(thresholdDb: silence.thresholdDb, after: silence.after)))
         self.report = report
         self.clock = clock
@@ -53,7 +56,7 @@ final class AudioMeter: Sendable {
         state.withLockedValue { state in
             guard !state.broken else { return }
             if state.decoder == nil {
-                do { state.decoder = try MP3Decoder() } catch { state.broken = true; return }
+                do { state.decoder = try codec.makeDecoder() } catch { state.broken = true; return }
             }
             chunk.withUnsafeBytes { raw in
                 state.decoder?.feed(raw) { samples, rate, channels in
@@ -74,13 +77,6 @@ final class AudioMeter: Sendable {
         }
         guard !stopped.withLockedValue({ $0 }) else { return }
         for (reading, at) in readings { report(reading, at) }
-    }
-
-    /// Whether a stream of `contentType` is metered: MPEG audio (MP3), or no type said (the
-    /// decoder finds MP3 frames itself and measures nothing in anything else).
-    static func meters(contentType: String?) -> Bool {
-        guard let type = contentType?.lowercased() else { return true }
-        return type.contains("mpeg") || type.contains("mp3")
     }
 
     private static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }

@@ -2,6 +2,7 @@ import Foundation
 import StreamHTTP
 import StreamState
 import StreamFormats
+import StreamAudio
 
 /// One connection to an ICY or Ogg stream, driven by the engine thread: it reads the head,
 /// demultiplexes the body in libcurl's buffer (audio is counted, never copied), and reports
@@ -127,9 +128,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             }
         }
         meter.start(at: now, skipping: .seconds(3))
-        if let silence = spec.silence, !probe, AudioMeter.meters(contentType: icy.contentType), !isOgg {
+        if let silence = spec.silence, !probe, !isOgg, let codec = AudioCodec(contentType: icy.contentType) {
             let report = self.report
-            audioMeter = AudioMeter(silence: silence, clock: clock) { reading, at in report(.audio(reading, at: at)) }
+            audioMeter = AudioMeter(silence: silence, codec: codec, clock: clock) { reading, at in report(.audio(reading, at: at)) }
         }
         let head = StreamHead(contentType: icy.contentType, name: icy.name, announcedBitrate: icy.bitrate)
         self.head = head

@@ -3,7 +3,7 @@ import StreamAudio
 import StreamTestSupport
 import Testing
 
-/// Audio levels from real MP3: ffmpeg (libmp3lame) encodes, in stereo (no upmix, whose pan law would lower the
+/// Audio levels from real MP3 and AAC: ffmpeg (libmp3lame) encodes, in stereo (no upmix, whose pan law would lower the
 /// levels), 3 s of a tone at half scale, 3 s of
 /// digital silence and 3 s of quiet music (a tone at −30 dBFS RMS); libmpg123 decodes it fed
 /// in the chunks a stream delivers, and the levels and the silence detector say what a
@@ -11,9 +11,14 @@ import Testing
 @Suite("Audio: levels and silence from real MP3")
 struct AudioLevelsTests {
     /// The test MP3, made once per run.
-    static let mp3: Result<[UInt8], any Error> = Result {
+    static let mp3: Result<[UInt8], any Error> = Result { try encode(["-c:a", "libmp3lame", "-b:a", "128k"], suffix: "mp3") }
+    /// The same audio as AAC-LC in ADTS frames (ffmpeg's own encoder; HE-AAC needs libfdk-aac,
+    /// which Debian's ffmpeg lacks).
+    static let aac: Result<[UInt8], any Error> = Result { try encode(["-c:a", "aac", "-b:a", "128k", "-f", "adts"], suffix: "aac") }
+
+    static func encode(_ codec: [String], suffix: String) throws -> [UInt8] {
         let ffmpeg = try requireTool("ffmpeg")
-        let path = NSTemporaryDirectory() + "streamd-levels-\(UUID().uuidString).mp3"
+        let path = NSTemporaryDirectory() + "streamd-levels-\(UUID().uuidString).\(suffix)"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ffmpeg)
@@ -21,8 +26,7 @@ struct AudioLevelsTests {
                              "-f", "lavfi", "-i", "aevalsrc=0.5*sin(2*PI*440*t)|0.5*sin(2*PI*440*t):s=44100:d=3",
                              "-f", "lavfi", "-i", "aevalsrc=0|0:s=44100:d=3",
                              "-f", "lavfi", "-i", "aevalsrc=0.04472*sin(2*PI*440*t)|0.04472*sin(2*PI*440*t):s=44100:d=3",
-                             "-filter_complex", "[0][1][2]concat=n=3:v=0:a=1",
-                             "-c:a", "libmp3lame", "-b:a", "128k", path]
+                             "-filter_complex", "[0][1][2]concat=n=3:v=0:a=1"] + codec + [path]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestFailure("ffmpeg exited \(process.terminationStatus)") }
@@ -30,8 +34,8 @@ struct AudioLevelsTests {
     }
 
     /// The levels of `bytes` fed `chunk` bytes at a time.
-    static func levels(_ bytes: [UInt8], chunk: Int) throws -> [AudioLevelSecond] {
-        let decoder = try MP3Decoder()
+    static func levels(_ bytes: [UInt8], codec: AudioCodec = .mp3, chunk: Int) throws -> [AudioLevelSecond] {
+        let decoder = try codec.makeDecoder()
         var meter: AudioLevels?
         var seconds: [AudioLevelSecond] = []
         var offset = 0
@@ -48,10 +52,10 @@ struct AudioLevelsTests {
         return seconds
     }
 
-    @Test("loud, silent, quiet: RMS about −9, the floor, −30 dBFS; every chunking gives the same levels")
-    func levelsOfEachPart() throws {
-        let mp3 = try Self.mp3.get()
-        let seconds = try Self.levels(mp3, chunk: 997)
+    @Test("loud, silent, quiet: RMS about −9, the floor, −30 dBFS; every chunking gives the same levels", arguments: [AudioCodec.mp3, .aac])
+    func levelsOfEachPart(codec: AudioCodec) throws {
+        let mp3 = try (codec == .mp3 ? Self.mp3 : Self.aac).get()
+        let seconds = try Self.levels(mp3, codec: codec, chunk: 997)
         #expect(seconds.count == 9, "\(seconds.count) seconds")
         guard seconds.count >= 9 else { return }
         for index in [0, 1, 2] {
@@ -60,8 +64,8 @@ struct AudioLevelsTests {
         }
         for index in [4, 5] { #expect(seconds[index].loudestRmsDb < -90, "second \(index): \(seconds[index])") }
         for index in [7, 8] { #expect(abs(seconds[index].loudestRmsDb - -30) < 1, "second \(index): \(seconds[index])") }
-        #expect(try Self.levels(mp3, chunk: 1) == seconds)
-        #expect(try Self.levels(mp3, chunk: mp3.count) == seconds)
+        #expect(try Self.levels(mp3, codec: codec, chunk: 1) == seconds)
+        #expect(try Self.levels(mp3, codec: codec, chunk: mp3.count) == seconds)
     }
 
     @Test("the detector: dead air once it lasted `after`, dated from its start; quiet music (−30 dBFS) never")
@@ -80,9 +84,9 @@ struct AudioLevelsTests {
         #expect(reported[6...].allSatisfy { $0 == nil }, "quiet music is no dead air: \(seconds.map(\.loudestRmsDb))")
     }
 
-    @Test("not MP3 (a web page, random bytes): no samples, no crash")
-    func garbage() throws {
-        let decoder = try MP3Decoder()
+    @Test("not audio (a web page, random bytes): no samples, no crash", arguments: [AudioCodec.mp3, .aac])
+    func garbage(codec: AudioCodec) throws {
+        let decoder = try codec.makeDecoder()
         var random = SeededRandom(seed: 7)
         let noise = (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &random) }
         let page = Array("<!doctype html><html><body>Not a stream</body></html>".utf8)
@@ -91,6 +95,13 @@ struct AudioLevelsTests {
             bytes.withUnsafeBytes { raw in count += decoder.feed(raw) { _, _, _ in } }
         }
         #expect(count < 44_100, "random bytes may look like a frame or two, never a second of audio: \(count)")
+    }
+
+    @Test("the codec from the Content-Type")
+    func codecs() {
+        #expect(AudioCodec(contentType: "audio/mpeg") == .mp3 && AudioCodec(contentType: "audio/aacp") == .aac)
+        #expect(AudioCodec(contentType: "audio/AAC") == .aac && AudioCodec(contentType: nil) == .mp3)
+        #expect(AudioCodec(contentType: "application/ogg") == nil && AudioCodec(contentType: "text/html") == nil)
     }
 
     @Test("levels: full scale is 0 dB, a sine's RMS 3 dB under its peak, silence the floor")

@@ -9,12 +9,21 @@ import Testing
 struct DeadAirTests {
     /// 10 s of stereo MP3 at 128 kbit/s of `expression` (an aevalsrc expression per channel).
     static func mp3(_ expression: String) throws -> [UInt8] {
-        let path = NSTemporaryDirectory() + "streamd-deadair-\(UUID().uuidString).mp3"
+        try encode(expression, codec: ["-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"])
+    }
+
+    /// The same as AAC-LC in ADTS frames.
+    static func aac(_ expression: String) throws -> [UInt8] {
+        try encode(expression, codec: ["-c:a", "aac", "-b:a", "128k", "-f", "adts"])
+    }
+
+    static func encode(_ expression: String, codec: [String]) throws -> [UInt8] {
+        let path = NSTemporaryDirectory() + "streamd-deadair-\(UUID().uuidString).audio"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requireTool("ffmpeg"))
         process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=\(expression)|\(expression):s=44100:d=10",
-                             "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", path]
+                            ] + codec + [path]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestFailure("ffmpeg exited \(process.terminationStatus)") }
@@ -80,5 +89,39 @@ struct DeadAirTests {
         #expect(metrics.contains("streamd_stream_audio_level_dbfs{station=\"test-fm\",stream=\"main\"} -1"), "\(metrics)")
         let status = try await StreamdProcess.run(["status", "--socket", sandbox.socketPath])
         #expect(status.stdout.contains("degraded") && status.stdout.contains("silence: silent (below -40 dBFS)"), "\(status.stdout)")
+    }
+
+    @Test("an AAC stream (audio/aacp, ADTS) of silence: degraded for silence; its tone before: up with its level")
+    func aacSilence() async throws {
+        let tone = try Self.aac("0.5*sin(2*PI*440*t)"), silence = try Self.aac("0")
+        let playing = Locked(tone)
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/live.aac", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/aacp")],
+                                                body: .generated { index in
+            let bytes = playing.value
+            let start = (index * 800) % bytes.count
+            return Array(bytes[start..<min(bytes.count, start + 800)])
+        }))
+        let sandbox = try DaemonSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.aac"), extra: """
+              silence = { threshold = "-40dB", after = "2s" }
+            """))
+        let daemon = try await DaemonProcess.start(sandbox)
+        defer { Task { await daemon.terminate() } }
+        func stream() async throws -> [String: Any] {
+            let station = (try await daemon.get("/v1/state").object()["stations"] as? [[String: Any]])?.first
+            return (station?["streams"] as? [[String: Any]])?.first ?? [:]
+        }
+        try await eventually("up, with the tone's level", timeout: .seconds(20)) {
+            let s = try await stream()
+            return s["status"] as? String == "up" && ((s["audio"] as? [String: Any])?["levelDb"] as? Double).map { abs($0 - -9) < 1.5 } == true
+        }
+        playing.withLock { $0 = silence }
+        try await eventually("degraded for silence", timeout: .seconds(15)) {
+            let s = try await stream()
+            return s["status"] as? String == "degraded" && (s["error"] as? [String: Any])?["kind"] as? String == "silence"
+        }
     }
 }
