@@ -220,9 +220,12 @@ public enum ScreenPage {
       const air = $("onair");
       air.className = s.onAir ? "on" : "off";
       text(air, s.onAir ? "ON AIR" : "OFF AIR");
+      // OFF AIR, or on the air with a stream silent for its `after`: DEAD AIR, the same banner.
       const offBanner = $("offair-banner");
-      offBanner.hidden = s.onAir;
-      text(offBanner, s.onAir ? "" : "OFF AIR \u00b7 " + s.name + " is not on the air");
+      const silent = s.streams.find((x) => x.audio && x.audio.silentSince);
+      offBanner.hidden = s.onAir && !silent;
+      text(offBanner, !s.onAir ? "OFF AIR \u00b7 " + s.name + " is not on the air"
+        : silent ? "DEAD AIR \u00b7 stream " + silent.id + " silent since " + zoned(zone, hms).format(new Date(silent.audio.silentSince)) : "");
 
       // The program, its progress and the time remaining, computed here every second.
       const p = s.now.program;
@@ -266,7 +269,7 @@ public enum ScreenPage {
       }
       const main = $("screen");
       for (const c of ["normal", "ending", "last-minute", "over"]) main.classList.toggle(c, c === phase);
-      main.classList.toggle("off-air", !s.onAir);
+      main.classList.toggle("off-air", !s.onAir || !!silent);
 
       // The song, or nothing: no song is ever invented.
       const g = s.now.song, songEl = $("song");

@@ -67,6 +67,27 @@ struct KioskLayoutTests {
         }
     }
 
+    @Test("DEAD AIR: on the air, a stream silent for its `after`: the red banner names it and since when, with the red frame",
+          .timeLimit(.minutes(2)))
+    func deadAir() async throws {
+        let silent = StreamStatus(id: "main", url: "http://127.0.0.1/live", mode: "follow", status: .degraded,
+                                  error: ErrorValue(kind: "silence", message: "silent", at: Date(timeIntervalSince1970: 1_764_252_130)),
+                                  audio: AudioStatus(levelDb: -120, peakDb: -120, silentSince: Date(timeIntervalSince1970: 1_764_252_130)))
+        try await KioskFixturePage.with(K.document([K.station(streams: [silent])])) { page in
+            try await page.waitFor("ON AIR") { $0["onair"] == "ON AIR" }
+            let json = try await page.evaluateJSON("""
+                (() => { const b = document.getElementById("offair-banner");
+                         return {text: b.textContent, hidden: b.hidden, height: b.getBoundingClientRect().height,
+                                 frame: getComputedStyle(document.getElementById("screen")).boxShadow}; })()
+                """)
+            let banner = try #require(try JSONSerialization.jsonObject(with: Data((json ?? "{}").utf8)) as? [String: Any])
+            // 1_764_252_130 is 14:02:10 UTC; the fixture station's zone is UTC.
+            #expect(banner["text"] as? String == "DEAD AIR · stream main silent since 14:02:10", "\(banner)")
+            #expect(banner["hidden"] as? Bool == false && (banner["height"] as? Double ?? 0) > 0, "\(banner)")
+            #expect((banner["frame"] as? String)?.contains("rgb(255, 45, 45)") == true, "\(banner)")
+        }
+    }
+
     @Test("OFF AIR with no program: a full-width red banner and a red frame, \"No program information\", the status says connected",
           .timeLimit(.minutes(2)))
     func offAirNoProgram() async throws {
