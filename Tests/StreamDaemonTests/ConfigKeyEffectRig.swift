@@ -170,12 +170,7 @@ final class KeyRig: Sendable {
         slow.headDelay = .seconds(3)
         server.route("/slow", slow)
         // silent-fm: 10 s of digital silence as MP3, looped in real time (800 bytes every 50 ms).
-        let silence = try DeadAirTests.mp3("0")
-        server.route("/m/live.mp3", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
-                                                  body: .generated { index in
-            let start = (index * 800) % silence.count
-            return Array(silence[start..<min(silence.count, start + 800)])
-        }))
+        server.route("/m/live.mp3", DeadAirTests.looped(Locked(try DeadAirTests.mp3("0")), contentType: "audio/mpeg"))
         // The outputs' receivers: webhooks, TuneIn AIR, Icecast's admin API.
         for path in ["/hook-file", "/hook-env"] { server.route(path, .ok("received")) }
         for path in ["/tunein-file", "/tunein-env"] { server.route(path, .ok("<response><status>200</status></response>", contentType: "text/xml")) }

@@ -30,19 +30,29 @@ struct DeadAirTests {
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// `playing` (whatever it holds at each moment) looped in real time for 128 kbit/s: 800 bytes
+    /// every 50 ms.
+    static func looped(_ playing: Locked<[UInt8]>, contentType: String) -> LoopbackRoute {
+        LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", contentType)], body: .generated { index in
+            let bytes = playing.value
+            let start = (index * 800) % bytes.count
+            return Array(bytes[start..<min(bytes.count, start + 800)])
+        })
+    }
+
+    /// The first stream of the first station in `/v1/state`.
+    static func firstStream(_ daemon: DaemonProcess) async throws -> [String: Any] {
+        let station = (try await daemon.get("/v1/state").object()["stations"] as? [[String: Any]])?.first
+        return (station?["streams"] as? [[String: Any]])?.first ?? [:]
+    }
+
     @Test("tone: up with its level; silence: degraded (kind silence) once it lasted `after`; back: up; −30 dBFS music: never silent")
     func silenceDetected() async throws {
         let tone = try Self.mp3("0.5*sin(2*PI*440*t)"), silence = try Self.mp3("0"), quiet = try Self.mp3("0.04472*sin(2*PI*440*t)")
         let playing = Locked(tone)
         let server = try await LoopbackServer.start()
         defer { Task { await server.shutdown() } }
-        // 800 bytes every 50 ms: 16 kB/s, real time for 128 kbit/s.
-        server.route("/live.mp3", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
-                                                body: .generated { index in
-            let bytes = playing.value
-            let start = (index * 800) % bytes.count
-            return Array(bytes[start..<min(bytes.count, start + 800)])
-        }))
+        server.route("/live.mp3", Self.looped(playing, contentType: "audio/mpeg"))
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
         try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.mp3"), extra: """
@@ -50,10 +60,7 @@ struct DeadAirTests {
             """))
         let daemon = try await DaemonProcess.start(sandbox)
         defer { Task { await daemon.terminate() } }
-        func stream() async throws -> [String: Any] {
-            let station = (try await daemon.get("/v1/state").object()["stations"] as? [[String: Any]])?.first
-            return (station?["streams"] as? [[String: Any]])?.first ?? [:]
-        }
+        func stream() async throws -> [String: Any] { try await Self.firstStream(daemon) }
         func level(_ s: [String: Any]) -> Double? { (s["audio"] as? [String: Any])?["levelDb"] as? Double }
         try await eventually("up, with the tone's level (about -9 dBFS)", timeout: .seconds(20), detail: { "" }) {
             let s = try await stream()
@@ -97,12 +104,7 @@ struct DeadAirTests {
         let playing = Locked(tone)
         let server = try await LoopbackServer.start()
         defer { Task { await server.shutdown() } }
-        server.route("/live.aac", LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/aacp")],
-                                                body: .generated { index in
-            let bytes = playing.value
-            let start = (index * 800) % bytes.count
-            return Array(bytes[start..<min(bytes.count, start + 800)])
-        }))
+        server.route("/live.aac", Self.looped(playing, contentType: "audio/aacp"))
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
         try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.aac"), extra: """
@@ -110,10 +112,7 @@ struct DeadAirTests {
             """))
         let daemon = try await DaemonProcess.start(sandbox)
         defer { Task { await daemon.terminate() } }
-        func stream() async throws -> [String: Any] {
-            let station = (try await daemon.get("/v1/state").object()["stations"] as? [[String: Any]])?.first
-            return (station?["streams"] as? [[String: Any]])?.first ?? [:]
-        }
+        func stream() async throws -> [String: Any] { try await Self.firstStream(daemon) }
         try await eventually("up, with the tone's level", timeout: .seconds(20)) {
             let s = try await stream()
             return s["status"] as? String == "up" && ((s["audio"] as? [String: Any])?["levelDb"] as? Double).map { abs($0 - -9) < 1.5 } == true
