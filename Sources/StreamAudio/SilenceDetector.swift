@@ -17,12 +17,6 @@ public struct SilenceDetector: Sendable, Equatable {
         self.after = after
     }
 
-    /// Presets: music (−40 dBFS for 20 s) and talk (−50 dBFS for 30 s: the pauses of speech
-    /// are short, a quiet voice is lower than music).
-    public static let music = SilenceDetector(thresholdDb: -40, after: .seconds(20))
-    /// The talk preset.
-    public static let talk = SilenceDetector(thresholdDb: -50, after: .seconds(30))
-
     /// Takes the second that ended at `at`; returns when the silence began if the stream is
     /// silent now (it has been for at least `after`), else nil.
     public mutating func add(_ second: AudioLevelSecond, endingAt at: Date) -> Date? {
