@@ -127,8 +127,10 @@ struct KioskPageTests {
         let end = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + 60)
         studio.setPrograms(now: .init(name: "Morning Drive", hosts: ["Ada Lovelace"], start: end.addingTimeInterval(-3600), end: end),
                            next: .init(name: "Midday Classics", hosts: ["Clara Weiss"], start: end, end: end.addingTimeInterval(7200)))
+        // (At exactly 60 s left the phase is already last-minute and the time reads −1:00: a
+        // sample taken on the minute's boundary saw that. Wait for the seconds to count.)
         let last = try await page.waitFor("the last minute") { s in
-            s["phase"] == "last-minute" && s["banner"]?.hasPrefix("LAST MINUTE") == true
+            s["phase"] == "last-minute" && s["banner"]?.hasPrefix("LAST MINUTE") == true && s["remaining"]?.hasPrefix("−0:") == true
         }
         #expect(last["banner"]?.range(of: #"^LAST MINUTEnext: Midday Classics$"#, options: .regularExpression) != nil, "\(last)")
         #expect(last["remaining"]?.range(of: #"^−0:\d\dleft$"#, options: .regularExpression) != nil, "\(last)")
