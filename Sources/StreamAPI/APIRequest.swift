@@ -13,6 +13,7 @@ enum APIEndpoint: Sendable, Equatable {
     case station(id: String)
     case now(station: String?)
     case next(station: String?)
+    case history(station: String, stream: String)
     case events(lastEventID: UInt64?)
     case health
     case metrics

@@ -80,6 +80,16 @@ struct APIResponder: Sendable {
                 return .json(body: encoded.body(.next(station.id), for: answer, in: document))
             case .failure(let error): return .error(error)
             }
+        case .history(let station, let stream):
+            guard let configured = document.station(station) else { return .error(.unknownStation(station)) }
+            guard configured.streams.contains(where: { $0.id == stream }) else {
+                return .error(.notFound("station \(station) has no stream \(stream.prefix(200)); its streams: "
+                                        + configured.streams.map(\.id).joined(separator: ", ")))
+            }
+            guard let answer = backend.history?.answer(station: station, stream: stream) else {
+                return .error(.notFound("no history is kept for \(station)/\(stream) yet"))
+            }
+            return .json(answer)
         default:
             return nil
         }
@@ -88,7 +98,7 @@ struct APIResponder: Sendable {
     /// The answer to any route (the read routes from the backend's current document).
     func respond(to endpoint: APIEndpoint) async -> APIResponse {
         switch endpoint {
-        case .state, .stations, .station, .now, .next:
+        case .state, .stations, .station, .now, .next, .history:
             let document = await backend.currentDocument()
             return read(endpoint, from: document) ?? .error(.notFound("no such route"))
         case .events(let lastEventID):
@@ -98,7 +108,7 @@ struct APIResponder: Sendable {
             let report = HealthReport(document: await backend.currentDocument(), engineAlive: await backend.engineAlive())
             return .json(report, status: report.status == .down ? .serviceUnavailable : .ok)
         case .metrics:
-            let body = metrics.render(document: await backend.currentDocument(), hub: hub)
+            let body = metrics.render(document: await backend.currentDocument(), hub: hub, history: backend.history)
             return .full(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: body)
         case .screen:
             return .full(status: .ok, headers: [("Content-Type", "text/html; charset=utf-8"),

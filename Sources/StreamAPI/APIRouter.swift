@@ -45,7 +45,14 @@ enum APIRouter {
                 let id = String(path.dropFirst(prefix.count))
                 if !id.contains("/") { return read(.station(id: id), "/v1/stations/{id}") }
             }
-            return .failure(.notFound("no route \(path.prefix(200)); see /v1/state, /v1/stations, /v1/now, /v1/next, /v1/events, /v1/health, /metrics, /screen"))
+            let streams = "/v1/streams/"
+            if path.hasPrefix(streams) {
+                let parts = path.dropFirst(streams.count).split(separator: "/", omittingEmptySubsequences: false)
+                if parts.count == 3, parts[2] == "history", !parts[0].isEmpty, !parts[1].isEmpty {
+                    return read(.history(station: String(parts[0]), stream: String(parts[1])), "/v1/streams/{station}/{stream}/history")
+                }
+            }
+            return .failure(.notFound("no route \(path.prefix(200)); see /v1/state, /v1/stations, /v1/now, /v1/next, /v1/streams/{station}/{stream}/history, /v1/events, /v1/health, /metrics, /screen"))
         }
     }
 }

@@ -38,8 +38,8 @@ public final class MetricsRegistry: Sendable {
         counter.increment()
     }
 
-    /// The exposition text for `document` and `hub`.
-    public func render(document: StateDocument, hub: EventHub) -> [UInt8] {
+    /// The exposition text for `document`, `hub` and the streams' `history`.
+    public func render(document: StateDocument, hub: EventHub, history: HistoryRecorder? = nil) -> [UInt8] {
         let scrape = PrometheusCollectorRegistry()
         scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "state_sequence", unitName: "",
                                            helpText: "The sequence number of the state document"))
@@ -77,6 +77,17 @@ public final class MetricsRegistry: Sendable {
             }
             for (kind, ok) in kinds {
                 scrape.makeGauge(descriptor: sourceOK, labels: [("station", station.id), ("kind", kind)]).set(to: ok ? 1 : 0)
+            }
+        }
+        if let history {
+            let seconds = MetricNameDescriptor(namespace: "streamd", metricName: "stream_seconds", unitName: "total",
+                                               helpText: "Seconds each stream spent up, silent, stalled or down since the daemon started")
+            for (key, counted) in history.secondsSinceStart() {
+                for condition in StreamCondition.allCases {
+                    scrape.makeCounter(descriptor: seconds, labels: [("station", key.station), ("stream", key.stream),
+                                                                     ("status", condition.name)])
+                        .increment(by: counted[condition] ?? 0)
+                }
             }
         }
         scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "sse_subscribers", unitName: "",

@@ -15,11 +15,16 @@ public protocol StateAPIBackend: Sendable {
     /// The newest document at once, when the backend keeps one (a ``DocumentSnapshot``
     /// publishing from its store): the read routes are then answered on the event loop.
     var snapshot: DocumentSnapshot? { get }
+    /// The streams' histories (`/v1/streams/{station}/{stream}/history`, the seconds counters
+    /// of `/metrics`), when the backend keeps them.
+    var history: HistoryRecorder? { get }
 }
 
 extension StateAPIBackend {
     /// No snapshot: every route is answered through ``currentDocument()``.
     public var snapshot: DocumentSnapshot? { nil }
+    /// No histories: the history route answers 404.
+    public var history: HistoryRecorder? { nil }
 }
 
 /// A refused reload: what is wrong with the new configuration.

@@ -63,13 +63,11 @@ public struct StateFile: Sendable {
     /// `NAME.bad-YYYYMMDDTHHMMSSZ`, so that the next write does not destroy it; returns the
     /// new path.
     public func setAside(at date: Date = Date()) throws(StateFileError) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let aside = path + ".bad-" + formatter.string(from: date)
-        guard rename(path, aside) == 0 else { throw failure(.write, "cannot move it aside to \(aside)") }
-        return aside
+        do {
+            return try AtomicFile(path: path).setAside(at: date)
+        } catch {
+            throw StateFileError(code: .write, path: path, message: error.message)
+        }
     }
 
     /// A decoding error in a line: what and where, without the type dump.
@@ -105,47 +103,11 @@ public struct StateFile: Sendable {
 
     /// Atomic replace of the file with `bytes`.
     func write(bytes: [UInt8]) throws(StateFileError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // One fixed name: a write cut short by kill -9 leaves at most this file, which the
-        // next write truncates and reuses.
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(.write, "cannot create \(temporary)") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = failure(.write, "writing \(temporary)")
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            written += n
+        do {
+            try AtomicFile(path: path).replace(with: bytes)
+        } catch {
+            throw StateFileError(code: .write, path: path, message: error.message)
         }
-        guard fsync(fd) == 0 else {
-            let error = failure(.write, "fsync \(temporary)")
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let error = failure(.write, "rename to \(path)")
-            unlink(temporary)
-            throw error
-        }
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirfd >= 0 {
-            _ = fsync(dirfd)
-            close(dirfd)
-        }
-    }
-
-    private func failure(_ code: StateFileError.Code, _ what: String) -> StateFileError {
-        StateFileError(code: code, path: path, message: "\(what): \(String(cString: strerror(errno)))")
     }
 }
 

@@ -67,6 +67,9 @@ public final class StreamdDaemon: StateAPIBackend {
     private let mqtt: MQTTPublisher?
     /// The `[[output]]` tables' outputs, if any.
     private let outputs: OutputsPublisher?
+    /// The streams' histories, and the file beside the state file that keeps them.
+    private let historyRecorder: HistoryRecorder
+    private let historyFile: HistoryFile
     /// The socket path (or `fd:N`) the API serves on.
     public let socketDescription: String
     /// The state file's path.
@@ -79,7 +82,10 @@ public final class StreamdDaemon: StateAPIBackend {
 
     private init(configuration: StreamdConfiguration, configPath: String?, logger: Logger, stations: [StationSpec],
                  supervisor: Supervisor, writer: StateFileWriter, snapshot: DocumentSnapshot, notifier: SystemdNotifier,
-                 socketDescription: String, mqtt: MQTTPublisher?, outputs: OutputsPublisher?) {
+                 socketDescription: String, mqtt: MQTTPublisher?, outputs: OutputsPublisher?,
+                 history: HistoryRecorder, historyFile: HistoryFile) {
+        self.historyRecorder = history
+        self.historyFile = historyFile
         self.mqtt = mqtt
         self.outputs = outputs
         self.configuration = NIOLockedValueBox(configuration)
@@ -110,6 +116,20 @@ public final class StreamdDaemon: StateAPIBackend {
         } catch {
             unloadable = error
         }
+        let historyFile = HistoryFile(besideStateFile: stateFile.path)
+        var histories: [StreamKey: StreamHistory] = [:]
+        var unloadableHistory: HistoryFileError?
+        do {
+            let saved = try historyFile.load()
+            do {
+                histories = try saved?.histories(start: Date()) ?? [:]
+            } catch {
+                unloadableHistory = HistoryFileError(code: .invalid, path: historyFile.path, message: error.message)
+            }
+        } catch {
+            unloadableHistory = error
+        }
+        let history = HistoryRecorder(loaded: histories)
         let metrics = MetricsRegistry()
         DaemonMetrics.bootstrap(metrics.registry)
         let engine = try CurlEngine(userAgentSuffix: configuration.daemon.userAgentSuffix)
@@ -121,7 +141,7 @@ public final class StreamdDaemon: StateAPIBackend {
         }
         let outputs = try OutputsPublisher.configured(configuration.outputs, engine: engine, logger: logger)
         let store = StateStore(stations: stations, live: configuration.daemon.live, previous: previous,
-                               publishers: [writer, hub, snapshot] + (mqtt.map { [$0] } ?? []) + (outputs.map { [$0] } ?? []))
+                               publishers: [writer, hub, snapshot, history] + (mqtt.map { [$0] } ?? []) + (outputs.map { [$0] } ?? []))
         snapshot.publish(await store.current, changed: nil)
         let supervisor = Supervisor(engine: engine, store: store, tuning: overrides.tuning, logger: logger)
         let socket = overrides.socket ?? configuration.daemon.socket
@@ -135,7 +155,7 @@ public final class StreamdDaemon: StateAPIBackend {
         let daemon = StreamdDaemon(configuration: configuration, configPath: configPath, logger: logger, stations: stations,
                                    supervisor: supervisor, writer: writer, snapshot: snapshot, notifier: notifier,
                                    socketDescription: overrides.inheritedSocket.map { "fd:\($0)" } ?? socket, mqtt: mqtt,
-                                   outputs: outputs)
+                                   outputs: outputs, history: history, historyFile: historyFile)
         do {
             let limits = overrides.limits ?? APILimits(maxConnections: configuration.daemon.maxConnections,
                                                        maxSubscribers: configuration.daemon.maxSubscribers)
@@ -159,6 +179,16 @@ public final class StreamdDaemon: StateAPIBackend {
                 logger.error("\(unloadable); \(error.message); starting without the previous state")
             }
         }
+        if let unloadableHistory {
+            do {
+                let aside = try historyFile.setAside()
+                logger.warning("\(unloadableHistory); kept aside as \(aside); the streams' history starts empty")
+            } catch {
+                logger.error("\(unloadableHistory); \(error.message); the streams' history starts empty")
+            }
+        } else if !histories.isEmpty {
+            logger.info("loaded the history of \(histories.count) stream(s) from \(historyFile.path)")
+        }
         await store.publishSnapshot()
         return daemon
     }
@@ -172,6 +202,7 @@ public final class StreamdDaemon: StateAPIBackend {
             .init(service: EngineService(engine: engine), serviceName: "engine"),
         ] + (mqtt.map { [.init(service: MQTTService(publisher: $0), serviceName: "MQTT")] } ?? [])
           + (outputs.map { [.init(service: OutputsService(publisher: $0, store: store), serviceName: "outputs")] } ?? []) + [
+            .init(service: HistoryService(recorder: historyRecorder, file: historyFile, logger: logger), serviceName: "history"),
             .init(service: WatchService(supervisor: supervisor, stations: stations, writer: writer, logger: logger),
                   serviceName: "watching"),
             .init(service: APIService(server: api), serviceName: "socket API"),
@@ -190,6 +221,9 @@ public final class StreamdDaemon: StateAPIBackend {
     }
 
     // MARK: StateAPIBackend
+
+    /// The streams' histories.
+    public var history: HistoryRecorder? { historyRecorder }
 
     /// The current document.
     public func currentDocument() async -> StateDocument {

@@ -58,7 +58,7 @@ final class AudioMeter: Sendable {
             if state.decoder == nil {
                 do { state.decoder = try codec.makeDecoder() } catch { state.broken = true; return }
             }
-            chunk.withUnsafeBytes { raw in
+            _ = chunk.withUnsafeBytes { raw in
                 state.decoder?.feed(raw) { samples, rate, channels in
                     if state.levels?.sampleRate != rate || state.levels?.channels != channels {
                         state.levels = AudioLevels(sampleRate: rate, channels: channels)
