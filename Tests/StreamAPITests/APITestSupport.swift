@@ -17,11 +17,18 @@ actor TestBackend: StateAPIBackend {
     /// The snapshot the read routes are answered from on the event loop (as the daemon's);
     /// nil makes every route go through ``currentDocument()``.
     nonisolated let snapshot: DocumentSnapshot?
+    /// The streams' histories, fed every document, on ``historyClock``.
+    nonisolated let history: HistoryRecorder?
+    /// The histories' clock: starts at the API tests' clock; tests move it.
+    nonisolated let historyClock = Locked(apiTestNow)
 
     init(_ document: StateDocument = .apiSample(), snapshot: Bool = true) {
         self.document = document
         self.snapshot = snapshot ? DocumentSnapshot() : nil
         self.snapshot?.publish(document, changed: nil)
+        let clock = historyClock
+        history = HistoryRecorder(clock: { clock.value })
+        history?.publish(document, changed: nil)
     }
 
     func currentDocument() -> StateDocument { document }
@@ -42,6 +49,7 @@ actor TestBackend: StateAPIBackend {
     func set(_ document: StateDocument) {
         self.document = document
         snapshot?.publish(document, changed: nil)
+        history?.publish(document, changed: nil)
     }
     func set(alive: Bool) { self.alive = alive }
     func set(reloadError: ReloadError?) { self.reloadError = reloadError }

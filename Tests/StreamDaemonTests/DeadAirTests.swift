@@ -31,10 +31,11 @@ struct DeadAirTests {
     }
 
     /// `playing` (whatever it holds at each moment) looped in real time for 128 kbit/s: 800 bytes
-    /// every 50 ms.
+    /// every 50 ms. Set to nothing, the response ends.
     static func looped(_ playing: Locked<[UInt8]>, contentType: String) -> LoopbackRoute {
         LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", contentType)], body: .generated { index in
             let bytes = playing.value
+            guard !bytes.isEmpty else { return nil }
             let start = (index * 800) % bytes.count
             return Array(bytes[start..<min(bytes.count, start + 800)])
         })
