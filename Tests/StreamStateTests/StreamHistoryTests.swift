@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import StreamTestSupport
 import Testing
 @testable import StreamState
 
@@ -115,6 +116,18 @@ struct SavedHistoriesTests {
         #expect(restored.letters.hasSuffix("uuuuuuuuuuduuuuuuuuu------"))
         #expect(restored.totals == history.totals)
         #expect(restored.condition == nil)
+    }
+
+    @Test("a day's file (the fixture): its minutes, letters and seconds as written")
+    func dayFixture() throws {
+        let saved = try SavedHistories.decode(Data(try Fixture.bytes("history/day.history.json")))
+        let histories = try saved.histories(start: ISO8601DateFormatter().date(from: "2026-12-04T10:15:42Z")!)
+        let main = try #require(histories[StreamKey(station: "wvia-fm", stream: "main")])
+        #expect(main.letters == String(repeating: "-", count: 600) + String(repeating: "u", count: 701) + "ddd" + "t"
+                + String(repeating: "u", count: 40) + "ssss" + "s" + String(repeating: "u", count: 90))
+        let answer = HistoryAnswer(station: "wvia-fm", stream: "main", history: main)
+        #expect(answer.seconds.down == 149 && answer.seconds.stalled == 48 && answer.seconds.silent == 207)
+        #expect(histories[StreamKey(station: "wvia-fm", stream: "backup")]?.letters == String(repeating: "u", count: 1440))
     }
 
     @Test("what is not a history is refused with where", arguments: [
