@@ -22,7 +22,7 @@ import Glibc
 ///   says what to install (the test fails; it is never skipped).
 final class IcecastHarness: @unchecked Sendable {
     enum SourceFormat: String, Sendable {
-        case mp3, ogg
+        case mp3, ogg, aac
     }
 
     /// One entry of `status-json.xsl`'s `icestats.source`.
@@ -292,6 +292,8 @@ final class IcecastHarness: @unchecked Sendable {
         // A fixed 128 kbit/s: with libvorbis's own choice, a pure sine came out near the stall
         // limit (streamd saw under 2000 bytes/s over 8 s) and the test flapped to stalled.
         case .ogg: ["-c:a", "libvorbis", "-b:a", "128k", "-content_type", "application/ogg", "-f", "ogg"]
+        // AAC-LC in ADTS frames, as SHOUTcast-era encoders send it.
+        case .aac: ["-c:a", "aac", "-b:a", "128k", "-content_type", "audio/aac", "-f", "adts"]
         }
         let arguments = ["-nostdin", "-hide_banner", "-loglevel", "warning", "-re",
                          "-f", "lavfi", "-i", input ?? "sine=frequency=\(frequency):sample_rate=44100"]
