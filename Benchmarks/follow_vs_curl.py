@@ -12,9 +12,14 @@ server to /dev/null. Over the measured seconds each reader's CPU time (utime + s
 metadata): ns per byte, and the ratio. The server's CPU is not counted. curl 7.88 caps
 --parallel-max at 300, the default N.
 
+With --silence, every stream carries real music (10 s of pink noise, 128 kbit/s MP3 from
+ffmpeg, looped) and streamd's streams have `silence = "music"`: each is decoded and measured
+(issue 19). Run with and without it to get the cost of metering per followed stream; the
+output also gives streamd's CPU per stream in ms per second.
+
 Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--settle S] [--title-every S]
-                                   [--streamd PATH]
-Needs curl.
+                                   [--silence] [--streamd PATH]
+Needs curl (and ffmpeg for --silence).
 """
 import argparse, collections, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
@@ -25,9 +30,24 @@ RATE = 16000      # audio bytes per second per connection
 METAINT = 16000   # audio bytes between metadata blocks
 TICK = 0.1        # the server sends every connection what is due ten times a second
 # One MPEG-1 layer III frame (128 kbit/s, 44.1 kHz: a 4-byte header and 413 bytes of silence);
-# the audio is these frames back to back, taken from a buffer long enough for any slice.
+# the audio is LOOP (these frames, or with --silence a real MP3) back to back, taken from a
+# buffer long enough for any slice.
 FRAME = b"\xff\xfb\x90\x64" + bytes(413)
-AUDIO = FRAME * (2 * METAINT // len(FRAME) + 2)
+LOOP = FRAME
+AUDIO = LOOP * (2 * METAINT // len(LOOP) + 2)
+
+
+def use_music():
+    """LOOP: 10 s of stereo pink noise as 128 kbit/s MP3 (what a metered stream decodes)."""
+    global LOOP, AUDIO
+    path = tempfile.mktemp(suffix=".mp3")
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.3:d=10",
+                    "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0",
+                    "-id3v2_version", "0", "-f", "mp3", path], check=True)
+    with open(path, "rb") as f:
+        LOOP = f.read()
+    os.unlink(path)
+    AUDIO = LOOP * (2 * METAINT // len(LOOP) + 2)
 
 
 class Connection:
@@ -81,7 +101,7 @@ class IcyServer(threading.Thread):
         while conn.audio < due:
             offset = conn.audio % METAINT
             n = min(due - conn.audio, METAINT - offset) if conn.icy else due - conn.audio
-            start = conn.audio % len(FRAME)
+            start = conn.audio % len(LOOP)
             conn.out += AUDIO[start:start + n]
             conn.audio += n
             if conn.icy and conn.audio % METAINT == 0:
@@ -161,13 +181,24 @@ def titled_stations(path):
     return sum(1 for st in stations if st["onAir"] and "Artist" in json.dumps(st["now"]))
 
 
-def streamd_config(work, port, n):
+def metered_streams(path):
+    """Streams with an audio level in the state file (decoded and measured), and one level."""
+    try:
+        with open(path) as f:
+            streams = [s for st in json.load(f)["stations"] for s in st["streams"]]
+    except (OSError, ValueError):
+        return 0, None
+    levels = [s["audio"]["levelDb"] for s in streams if s.get("audio")]
+    return len(levels), (levels[0] if levels else None)
+
+
+def streamd_config(work, port, n, silence=False):
     lines = ["[daemon]", f'socket = "{work}/streamd.sock"', f'state_file = "{work}/state.json"',
              'log_level = "error"', ""]
     for i in range(n):
         lines += ["[[station]]", f'id = "s{i}"', f'name = "S{i}"', "",
                   "  [[station.stream]]", '  id = "main"', f'  url = "http://127.0.0.1:{port}/s{i}"',
-                  '  mode = "follow"', ""]
+                  '  mode = "follow"'] + (['  silence = "music"'] if silence else []) + [""]
     path = f"{work}/streamd.toml"
     with open(path, "w") as f:
         f.write("\n".join(lines))
@@ -180,8 +211,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--settle", type=float, default=15, help="seconds from every station up to the measurement")
     parser.add_argument("--title-every", type=float, default=5, help="seconds between title changes (0: never)")
+    parser.add_argument("--silence", action="store_true", help="real MP3 audio, and silence = \"music\" on every stream")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
+    if args.silence:
+        use_music()
     if not os.access(args.streamd, os.X_OK):
         sys.exit(f"{args.streamd} is missing: make bench builds it (or --streamd PATH)")
     n = args.streams
@@ -190,7 +224,7 @@ def main():
     server.start()
     daemon = curl = None
     try:
-        daemon = subprocess.Popen([args.streamd, "run", "--config", streamd_config(work, server.port, n)],
+        daemon = subprocess.Popen([args.streamd, "run", "--config", streamd_config(work, server.port, n, args.silence)],
                                   stdout=subprocess.DEVNULL, stderr=open(f"{work}/streamd.err", "w"))
         # --parallel-immediate: open every connection at once instead of waiting to learn whether
         # the first one multiplexes (an endless HTTP/1.0 answer never says).
@@ -212,7 +246,8 @@ def main():
             time.sleep(0.5)
         time.sleep(args.settle)
         titles = f"a new title every {args.title_every:g} s" if args.title_every else "the title never changing"
-        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, {titles}), "
+        audio = "pink-noise MP3, every stream metered (silence = \"music\")" if args.silence else "silent MP3 frames, not metered"
+        print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, {titles}; {audio}), "
               f"{args.seconds:g} s measured, CPU per byte sent by the server (the server's CPU not counted)")
         seq0 = sequence(f"{work}/state.json")
         sent0, cpu0 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
@@ -228,10 +263,14 @@ def main():
             cpu = cpu1[k] - cpu0[k]
             figures[name] = cpu / max(sent, 1) * 1e9
             print(f"  {name:<8} {sent / args.seconds / n:>8.0f} B/s per stream  CPU {cpu:6.2f} s  "
-                  f"{figures[name]:6.2f} ns/byte  RSS {rss[k]:5.1f} MiB")
+                  f"{figures[name]:6.2f} ns/byte  {cpu / args.seconds / n * 1000:6.3f} ms CPU per stream-second  "
+                  f"RSS {rss[k]:5.1f} MiB")
         titled = titled_stations(f"{work}/state.json")
         print(f"  streamd's state file: {titled} of {n} stations on the air with a stream title; "
               f"{(seq1 - seq0) / args.seconds:.1f} document versions a second during the measurement")
+        if args.silence:
+            metered, level = metered_streams(f"{work}/state.json")
+            print(f"  metered: {metered} of {n} streams with an audio level in the state file (e.g. {level} dBFS)")
         print(f"  ratio streamd / curl: {figures['streamd'] / max(figures['curl'], 1e-9):.2f}x")
     finally:
         server.stop = True

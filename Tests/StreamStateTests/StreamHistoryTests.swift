@@ -200,4 +200,17 @@ struct HistoryRecorderTests {
         #expect(recorder.answer(station: "gone", stream: "x") == nil)
         #expect(recorder.saved().streams.map(\.stream) == ["main"])
     }
+
+    @Test("a reload that removes a stream drops its history; one that keeps it keeps counting")
+    func reload() throws {
+        let clock = Clock()
+        let recorder = HistoryRecorder(clock: { clock.now.withLockedValue { $0 } })
+        recorder.publish(Self.document(["main": .up, "backup": .down]), changed: nil)
+        clock.set(30)
+        recorder.publish(Self.document(["main": .up]), changed: nil)   // backup removed by a reload
+        clock.set(60)
+        #expect(recorder.answer(station: "wvia-fm", stream: "backup") == nil)
+        #expect(recorder.answer(station: "wvia-fm", stream: "main")?.seconds.up == 60)
+        #expect(recorder.saved().streams.map(\.stream) == ["main"])
+    }
 }
