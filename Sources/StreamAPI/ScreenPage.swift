@@ -16,7 +16,7 @@
 /// Under the alerts, a 24-hour uptime strip for each of the station's first three streams
 /// (`#uptime`): the 1,440 minutes of `/v1/streams/{station}/{stream}/history` as an inline SVG,
 /// green up, magenta dead air, amber stalled, red down, dark grey unknown (a run of bad minutes
-/// is drawn at least four minutes wide, so one down minute is seen across the room), with a
+/// is drawn at least ten minutes wide, so one down minute is seen across the room), with a
 /// caption ("24 h · 99.95 % up · 12 s dead air · 30 s down"); fetched on load, on a change of
 /// station or streams, soon after a shown stream changes condition (at most every 5 s), on
 /// reconnecting and every 60 s; a stream whose history cannot be had (404 from an older
@@ -403,7 +403,7 @@ public enum ScreenPage {
         el.dataset.stream = h.stream;
         const svg = el.querySelector("svg");
         svg.setAttribute("viewBox", "0 0 " + Math.max(1, h.minutes.length) + " 1");
-        // One rect a run of equal minutes; the bad runs last (on top), at least 4 minutes wide.
+        // One rect a run of equal minutes; the bad runs last (on top), at least 10 minutes wide (about 4 px on a 1280 px screen).
         const runs = [];
         for (let i = 0; i < h.minutes.length;) {
           let j = i;
@@ -414,7 +414,7 @@ public enum ScreenPage {
         const bad = (letter) => letter === "d" || letter === "t" || letter === "s";
         for (const [letter, start, length] of runs.filter((r) => !bad(r[0])).concat(runs.filter((r) => bad(r[0])))) {
           const rect = document.createElementNS(svg.namespaceURI, "rect");
-          const width = bad(letter) ? Math.max(length, 4) : length;
+          const width = bad(letter) ? Math.max(length, 10) : length;
           rect.setAttribute("class", "ustd".includes(letter) ? letter : "x");
           rect.setAttribute("x", Math.max(0, Math.min(start, h.minutes.length - width)));
           rect.setAttribute("width", width);

@@ -232,7 +232,7 @@ struct KioskPageTests {
                 #expect(colours["d"] == "rgb(255, 45, 45)", "down is red: \(colours)")
                 #expect(colours["-"] == "rgb(58, 58, 58)", "unknown is dark grey: \(colours)")
                 let down = try #require(rects.last)
-                #expect(down["width"] as? Int == max(4, down["minutes"] as? Int ?? 0), "one down minute drawn 4 minutes wide: \(down)")
+                #expect(down["width"] as? Int == max(10, down["minutes"] as? Int ?? 0), "one down minute drawn 10 minutes wide: \(down)")
                 let caption = strip["caption"] as? String ?? ""
                 #expect(caption.range(of: #"^24 h · \d{1,2}\.\d\d % up · \d+ (s|min)( \d+ s)? down$"#, options: .regularExpression) != nil,
                         "\(caption)")
