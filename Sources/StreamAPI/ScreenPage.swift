@@ -13,9 +13,17 @@
 /// (`ScreenModel.untilText`). The status badge says whether the page is connected to streamd
 /// ("streamd connected" / "streamd disconnected · reconnecting…"); when the daemon goes away
 /// it keeps the last state (the clock and countdown keep running) and resumes by itself.
+/// Under the alerts, a 24-hour uptime strip for each of the station's first three streams
+/// (`#uptime`): the 1,440 minutes of `/v1/streams/{station}/{stream}/history` as an inline SVG,
+/// green up, magenta dead air, amber stalled, red down, dark grey unknown (a run of bad minutes
+/// is drawn at least ten minutes wide, so one down minute is seen across the room), with a
+/// caption ("24 h · 99.95 % up · 12 s dead air · 30 s down"); fetched on load, on a change of
+/// station or streams, soon after a shown stream changes condition (at most every 5 s), on
+/// reconnecting and every 60 s; a stream whose history cannot be had (404 from an older
+/// daemon, an error) has no strip.
 /// `?station=ID` shows another station than the live one. Stable element ids: `#station`,
 /// `#onair`, `#offair-banner`, `#clock`, `#program`, `#progress`, `#elapsed`, `#remaining`,
-/// `#song`, `#next`, `#others`, `#alerts`, `#status`.
+/// `#song`, `#next`, `#others`, `#alerts`, `#uptime`, `#status`.
 public enum ScreenPage {
     /// Only the page's own inline script and style, and event-stream requests to its origin.
     public static let contentSecurityPolicy =
@@ -33,7 +41,7 @@ public enum ScreenPage {
     <style>
     :root {
       --bg: #000; --fg: #fff; --muted: #b8b8b8; --line: #333;
-      --green: #2ee66b; --amber: #ffc400; --red: #ff2d2d; --onair: #e00000;
+      --green: #2ee66b; --amber: #ffc400; --red: #ff2d2d; --onair: #e00000; --magenta: #ff4dff;
       /* 1rem is 2.2% of the height on a 16:9 screen (about 24 px at 1920x1080), never under 12 px. */
       font-size: clamp(12px, min(1.15vw, 2.05vh), 48px);
       /* Shrunk by fit() (1 down to .3) when the page would not fit the screen, e.g. many alerts. */
@@ -109,6 +117,19 @@ public enum ScreenPage {
     #alerts li.warning { color: var(--amber); }
     #alerts li.error { color: var(--red); }
     #alerts li::before { content: "! "; }
+    /* The uptime strips: name, the day's minutes, caption; one row a stream. */
+    #uptime { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: calc(.35rem * var(--fit)) 1.2rem; align-items: center;
+              font-size: calc(1.3rem * max(var(--fit), .6)); }
+    #uptime:empty { display: none; }
+    #uptime .strip { display: contents; }
+    #uptime .name { font-weight: 700; white-space: nowrap; }
+    #uptime .caption { color: var(--muted); white-space: nowrap; }
+    #uptime svg { display: block; width: 100%; height: 1.3em; background: #1a1a1a; }
+    #uptime .u { fill: var(--green); }
+    #uptime .s { fill: var(--magenta); }
+    #uptime .t { fill: var(--amber); }
+    #uptime .d { fill: var(--red); }
+    #uptime .x { fill: #3a3a3a; }
     footer { display: flex; justify-content: space-between; align-items: center; font-size: 1.1rem; color: #888; }
     #status { font-weight: 800; padding: .25em .8em; border-radius: 1em; border: 2px solid #555; }
     #status.connected { color: var(--green); border-color: var(--green); }
@@ -123,6 +144,8 @@ public enum ScreenPage {
       #offair-banner { order: -2; white-space: normal; }
       #alerts { order: -1; }
       #alerts.many { columns: auto; }
+      #uptime { grid-template-columns: auto minmax(0, 1fr); }
+      #uptime .caption { grid-column: 1 / -1; white-space: normal; margin-bottom: .4rem; }
       #clock-block { text-align: left; }
       #clock { font-size: min(6.5rem, 16vw); }
       #program { font-size: 3rem; }
@@ -161,6 +184,8 @@ public enum ScreenPage {
       </section>
       <div id="others"></div>
       <ul id="alerts"></ul>
+      <section id="uptime" aria-label="the last 24 hours of each stream"></section>
+      <template id="strip"><div class="strip"><span class="name"></span><svg preserveAspectRatio="none" shape-rendering="crispEdges"></svg><span class="caption"></span></div></template>
       <footer><span id="status" class="away">connecting…</span><span id="meta">streamd</span></footer>
     </main>
     <script>
@@ -325,6 +350,88 @@ public enum ScreenPage {
         alertsEl.replaceChildren(...alerts.map(([level, message]) => { const li = document.createElement("li"); li.className = level; li.textContent = message; return li; }));
       }
       alertsEl.classList.toggle("many", alerts.length > 4);
+      // The uptime strips: fetched again at once when the station or its first streams change,
+      // and soon (at most every 5 s) when one of them changes condition.
+      const shown = s.streams.slice(0, 3);
+      const streams = shown.map((x) => x.id);
+      const conditions = shown.map((x) => x.status + (x.audio && x.audio.silentSince ? "/silent" : "")).join(",");
+      if (s.id + "/" + streams.join(",") !== historyKey) loadHistory(s.id, streams, conditions);
+      else if (conditions !== historyConditions && Date.now() - historyAt >= 5000) loadHistory(s.id, streams, conditions);
+      fit();
+    }
+
+    // The uptime strips, one a shown stream whose history could be had, in their order.
+    // historyKey: "station/stream,stream" last asked for; historyConditions: their conditions then.
+    let historyKey = "", historyRound = 0, historyStation = "", historyStreams = [], historyConditions = "", historyAt = 0;
+    async function loadHistory(stationId, streams, conditions) {
+      historyKey = stationId + "/" + streams.join(",");
+      historyStation = stationId;
+      historyStreams = streams;
+      historyConditions = conditions;
+      historyAt = Date.now();
+      const round = ++historyRound, key = historyKey;
+      const answers = await Promise.all(streams.map(async (id) => {
+        try {
+          const r = await fetch("/v1/streams/" + encodeURIComponent(stationId) + "/" + encodeURIComponent(id) + "/history", {cache: "no-store"});
+          if (!r.ok) return null;
+          const h = await r.json();
+          return typeof h.minutes === "string" && h.seconds ? h : null;
+        } catch (e) { return null; }
+      }));
+      if (round !== historyRound || key !== historyKey) return;  // a newer request overtook this one
+      drawStrips(answers.filter((h) => h));
+    }
+    function reloadHistory() { if (historyKey) loadHistory(historyStation, historyStreams, historyConditions); }
+    // "99.95 % up": two decimals, "100 % up" only when nothing but up is known (as streamd screen).
+    function uptimeText(uptime) {
+      if (uptime === null || uptime === undefined) return "no data";
+      if (uptime >= 1) return "100 % up";
+      const h = Math.min(9999, Math.max(0, Math.round(uptime * 10000)));
+      return Math.floor(h / 100) + "." + String(h % 100).padStart(2, "0") + " % up";
+    }
+    // 12 s, 4 min 10 s, 2 h 5 min: the two largest units.
+    function duration(seconds) {
+      const h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+      if (h > 0) return h + " h" + (m ? " " + m + " min" : "");
+      if (m > 0) return m + " min" + (s ? " " + s + " s" : "");
+      return s + " s";
+    }
+    function drawStrips(answers) {
+      const strips = answers.map((h) => {
+        // From the #strip template, whose <svg> the parser made an SVG element.
+        const el = $("strip").content.firstElementChild.cloneNode(true);
+        el.dataset.stream = h.stream;
+        const svg = el.querySelector("svg");
+        svg.setAttribute("viewBox", "0 0 " + Math.max(1, h.minutes.length) + " 1");
+        // One rect a run of equal minutes; the bad runs last (on top), at least 10 minutes wide (about 4 px on a 1280 px screen).
+        const runs = [];
+        for (let i = 0; i < h.minutes.length;) {
+          let j = i;
+          while (j < h.minutes.length && h.minutes[j] === h.minutes[i]) j++;
+          runs.push([h.minutes[i], i, j - i]);
+          i = j;
+        }
+        const bad = (letter) => letter === "d" || letter === "t" || letter === "s";
+        for (const [letter, start, length] of runs.filter((r) => !bad(r[0])).concat(runs.filter((r) => bad(r[0])))) {
+          const rect = document.createElementNS(svg.namespaceURI, "rect");
+          const width = bad(letter) ? Math.max(length, 10) : length;
+          rect.setAttribute("class", "ustd".includes(letter) ? letter : "x");
+          rect.setAttribute("x", Math.max(0, Math.min(start, h.minutes.length - width)));
+          rect.setAttribute("width", width);
+          rect.setAttribute("height", 1);
+          rect.dataset.start = start;
+          rect.dataset.minutes = length;
+          svg.append(rect);
+        }
+        const parts = ["24 h", uptimeText(h.uptime)];
+        if (h.seconds.silent) parts.push(duration(h.seconds.silent) + " dead air");
+        if (h.seconds.stalled) parts.push(duration(h.seconds.stalled) + " stalled");
+        if (h.seconds.down) parts.push(duration(h.seconds.down) + " down");
+        el.querySelector(".name").textContent = h.stream;
+        el.querySelector(".caption").textContent = parts.join(" \u00b7 ");
+        return el;
+      });
+      $("uptime").replaceChildren(...strips);
       fit();
     }
 
@@ -337,7 +444,7 @@ public enum ScreenPage {
       // Not the song's or next's running times (they change every second, the layout does not).
       const first = (id) => { const e = $(id).firstChild; return e ? e.textContent : ""; };
       const key = innerWidth + "x" + innerHeight + "|" + main.className + "|" + first("song") + "|" + first("next") + "|"
-        + ["station", "offair-banner", "program", "hosts", "others", "alerts"].map((id) => $(id).textContent).join("|");
+        + ["station", "offair-banner", "program", "hosts", "others", "alerts", "uptime"].map((id) => $(id).textContent).join("|");
       if (key === fitKey) return;
       fitKey = key;
       let k = 1;
@@ -381,7 +488,7 @@ public enum ScreenPage {
       source = new EventSource("/v1/events");
       source.addEventListener("snapshot", (e) => apply("snapshot", JSON.parse(e.data), e.lastEventId));
       source.addEventListener("station", (e) => apply("station", JSON.parse(e.data), e.lastEventId));
-      source.onopen = () => { connected = true; awaySince = null; render(); };
+      source.onopen = () => { connected = true; awaySince = null; render(); reloadHistory(); };
       source.onerror = () => {
         if (connected || !awaySince) awaySince = new Date();
         connected = false;
@@ -393,6 +500,7 @@ public enum ScreenPage {
 
     function tick() { render(); setTimeout(tick, 1000 - (Date.now() % 1000) + 5); }
     addEventListener("resize", render);
+    setInterval(reloadHistory, 60000);
     connect();
     tick();
     </script>

@@ -234,11 +234,21 @@ public struct ScreenModel: Sendable, Equatable {
     public var sequence: UInt64?
     /// Set when `--station` named a station the daemon does not have.
     public var unknownStation: String?
+    /// The streams whose 24-hour history the screen shows (the first ``maxStrips`` of the
+    /// displayed station, in configuration order): what to ask the daemon for.
+    public var stripKeys: [StreamKey]
+    /// The condition now of each of ``stripKeys``' streams (nil: unknown, e.g. pending).
+    public var stripConditions: [StreamCondition?]
+    /// The uptime strips of those streams whose history is known, in the same order.
+    public var strips: [UptimeStrip]
 
     /// The screen for `document` (nil before the first snapshot) at `now`. `stationID` picks
-    /// the station (default: the document's `live`, else the first).
+    /// the station (default: the document's `live`, else the first). `histories` are the
+    /// daemon's history answers the screen has (any stations'; those of ``stripKeys`` become
+    /// ``strips``).
     public init(document: StateDocument?, stationID: String? = nil, now: Date,
-                connection: Connection = .live, fallbackTimeZone: TimeZone = .current) {
+                connection: Connection = .live, fallbackTimeZone: TimeZone = .current,
+                histories: [HistoryAnswer] = []) {
         self.now = now
         self.connection = connection
         self.sequence = document?.sequence
@@ -259,6 +269,9 @@ public struct ScreenModel: Sendable, Equatable {
             stream.audio?.silentSince.map { DeadAir(stream: stream.id, since: Self.format($0, zone: zone, "HH:mm:ss")) }
         }.first
         self.isLive = station != nil && station?.id == document?.live
+        self.stripKeys = station.map(Self.stripStreams) ?? []
+        self.stripConditions = station.map { $0.streams.prefix(Self.maxStrips).map(StreamCondition.init) } ?? []
+        self.strips = Self.strips(for: stripKeys, from: histories)
         self.others = []
         self.alerts = []
         guard let document, let station else { return }

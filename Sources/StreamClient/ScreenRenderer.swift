@@ -1,4 +1,5 @@
 import Foundation
+import StreamState
 
 /// Lays a ``ScreenModel`` out on a terminal of a given size: styled lines, then plain text or
 /// ANSI. Pure: model and size in, lines out; `streamd screen` only writes what it returns.
@@ -8,11 +9,13 @@ import Foundation
 /// large clock in block digits when there is room (in the program's last minute, a large
 /// countdown instead; none while the station's zone is unknown); the program with a progress
 /// bar, "elapsed / total" and the time remaining; the song; Next Up; the other stations;
-/// stale and failing sources; and a status line at the bottom saying whether the screen is
-/// connected to streamd. On a large terminal (100x40 and up) the program's and the next
+/// stale and failing sources; the 24-hour uptime strips of the station's first streams (when
+/// the daemon's history is known, see ``UptimeStrip``); and a status line at the bottom saying
+/// whether the screen is connected to streamd. On a large terminal (100x40 and up) the program's and the next
 /// program's names are also drawn in block letters. When rows run short the decorations go
-/// first (the large letters and digits, spacing, the rule), then the other stations and
-/// alerts are cut, so 80x24 always shows the program, its progress, the song and Next Up.
+/// first (the large letters and digits, spacing, the rule), then the uptime strips, the other
+/// stations and alerts are cut, so 80x24 always shows the program, its progress, the song and
+/// Next Up.
 public enum ScreenRenderer {
     /// How a piece of text is drawn.
     public enum Style: Sendable, Equatable {
@@ -24,6 +27,9 @@ public enum ScreenRenderer {
         case offAirBanner
         /// The program and next names in block letters on a large terminal.
         case bigName
+        /// Uptime strip cells: up (green), silent (magenta), stalled (amber), down (white on
+        /// red), unknown (dim).
+        case stripUp, stripSilent, stripStalled, stripDown, stripUnknown
     }
 
     /// A run of text in one style.
@@ -97,6 +103,11 @@ public enum ScreenRenderer {
         case .good: "1;92"
         case .offAirBanner: "1;97;41"
         case .bigName: "1;97"
+        case .stripUp: "92"
+        case .stripSilent: "1;95"
+        case .stripStalled: "1;93"
+        case .stripDown: "1;97;41"
+        case .stripUnknown: "2"
         }
     }
 }
@@ -165,6 +176,11 @@ private struct Layout {
             if !alerts.isEmpty {
                 body.append(.gap())
                 body.append(Block(rows: alerts, priority: 4, minimum: 1, alerts: true))
+            }
+            let strips = stripRows()
+            if !strips.isEmpty {
+                body.append(.gap())
+                body.append(Block(rows: strips, priority: 5, minimum: 1))
             }
         } else if model.connection == .live || model.unknownStation != nil {
             body.append(.gap())
@@ -449,6 +465,26 @@ private struct Layout {
         }
     }
 
+    /// One row a stream: `24H   main ▕▆▆▆▆·x▆▏ 99.95 % up`, the cells as wide as the row allows
+    /// (the uptime goes first when it is narrow; no strip under 12 cells).
+    func stripRows() -> [Line] {
+        guard !model.strips.isEmpty else { return [] }
+        let nameWidth = min(10, model.strips.map { ScreenText.width($0.stream) }.max() ?? 0)
+        let textWidth = model.strips.map { ScreenText.width($0.uptimeText) }.max() ?? 0
+        var cells = textRoom - nameWidth - 3 - (textWidth + 1)
+        let withText = cells >= 24
+        if !withText { cells = textRoom - nameWidth - 3 }
+        guard cells >= 12 else { return [] }
+        return model.strips.enumerated().map { index, strip in
+            let name = ScreenText.truncate(strip.stream, to: nameWidth)
+            var spans = [Span(name + String(repeating: " ", count: nameWidth - ScreenText.width(name) + 1), .bold), Span("▕", .dim)]
+            spans += ScreenRenderer.stripSpans(strip.cells(cells))
+            spans.append(Span("▏", .dim))
+            if withText { spans.append(Span(" " + strip.uptimeText, strip.uptime == nil ? .dim : .normal)) }
+            return labelled(index == 0 ? "24H" : "", spans)
+        }
+    }
+
     func footerRow() -> Line {
         let left = Span(model.connectionText, model.connection == .live ? .good : .warning)
         var right = "streamd screen"
@@ -536,5 +572,34 @@ public enum ScreenText {
             used += w
         }
         return out
+    }
+}
+
+extension ScreenRenderer {
+    /// The character and colour of an uptime strip cell. The characters differ as well as the
+    /// colours, so the strip still reads without colour (NO_COLOR) and for colour-blind eyes:
+    /// `▆` up, `▒` silent, `░` stalled, `x` down, `·` unknown.
+    public static func stripCell(_ condition: StreamCondition?) -> (character: Character, style: Style) {
+        switch condition {
+        case .up?: ("▆", .stripUp)
+        case .silent?: ("▒", .stripSilent)
+        case .stalled?: ("░", .stripStalled)
+        case .down?: ("x", .stripDown)
+        case nil: ("·", .stripUnknown)
+        }
+    }
+
+    /// `cells` as spans, one per run of equal cells.
+    static func stripSpans(_ cells: [StreamCondition?]) -> [Span] {
+        var spans: [Span] = []
+        for cell in cells {
+            let (character, style) = stripCell(cell)
+            if let last = spans.last, last.style == style {
+                spans[spans.count - 1].text.append(character)
+            } else {
+                spans.append(Span(String(character), style))
+            }
+        }
+        return spans
     }
 }

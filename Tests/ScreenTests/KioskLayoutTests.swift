@@ -7,8 +7,8 @@ import Testing
 /// The kiosk page in headless Chromium with state documents chosen by the test (see
 /// ``KioskFixturePage``): OFF AIR is impossible to miss, no program is not dressed up as the
 /// station's name, no alert is ever hidden, the clock never shows the machine's zone as the
-/// station's, and "in N min" follows the same rule as `streamd screen`. Screenshots go to
-/// `test-output/`.
+/// station's, "in N min" follows the same rule as `streamd screen`, and the uptime strips fit
+/// (or are absent when the daemon keeps no history). Screenshots go to `test-output/`.
 @Suite("The studio screen page: layouts in Chromium", .serialized)
 struct KioskLayoutTests {
     typealias K = KioskFixtures
@@ -45,11 +45,14 @@ struct KioskLayoutTests {
         let streams = [StreamStatus(id: "main", url: "http://127.0.0.1/live", mode: "follow", status: .up)] + K.failingStreams(count)
         let other = ScreenFixtures.hd2()
         let document = K.document([K.station(song: song, next: next, streams: streams), other])
-        try await KioskFixturePage.with(document) { page in
+        let day = String(repeating: "u", count: 1_380) + String(repeating: "d", count: 60)
+        let histories = try ["main", "backup1", "backup2"].map { try UptimeStripTests.answer(station: "studio-fm", stream: $0, minutes: day, uptime: 0.9583) }
+        try await KioskFixturePage.with(document, histories: histories) { page in
             for (width, height, mobile) in [(1920, 1080, false), (1280, 720, false), (412, 915, true)] {
                 try await page.resize(width: width, height: height, mobile: mobile)
-                let shown = try await page.waitFor("\(count) alerts at \(width)x\(height)") { s in
+                let shown = try await page.waitFor("\(count) alerts and 3 uptime strips at \(width)x\(height)") { s in
                     s["alerts"]?.contains("backup\(count) down") == true && s["program"] == "Morning Drive"
+                        && s["uptime"]?.contains("backup2") == true
                 }
                 // fit() runs on the next render after a resize: wait for the layout to settle.
                 let layout = try await eventually("every alert visible at \(width)x\(height)", timeout: .seconds(5),
@@ -60,7 +63,7 @@ struct KioskLayoutTests {
                 #expect(layout["count"] as? Int == count, "\(layout)")
                 if !mobile {
                     let settled = try await page.read()
-                    #expect(settled["fits"] == "true", "clock, station, ON AIR, program, progress, song, next, status inside \(width)x\(height): \(settled)")
+                    #expect(settled["fits"] == "true", "clock, station, ON AIR, program, progress, song, next, uptime, status inside \(width)x\(height): \(settled)")
                 }
                 try await page.screenshot(TestOutput.directory.appendingPathComponent("screen-\(width)x\(height)-\(count)-alerts.png"))
             }
@@ -147,6 +150,9 @@ struct KioskLayoutTests {
             #expect((120...150).contains(seconds), "\(shown)")
             #expect(shown["next"]?.contains("in \(seconds / 60) min") == true, "the same seconds, minutes rounded down: \(shown)")
             #expect(shown["next"]?.contains(ScreenModel.untilText(seconds) ?? "?") == true, "the page's rule is ScreenModel's: \(shown)")
+            // No history route here (an older daemon's 404): no strip, no room taken.
+            #expect(shown["uptime"] == "", "\(shown)")
+            #expect(try await page.evaluateJSON("document.getElementById('uptime').getBoundingClientRect().height") == "0")
         }
     }
 
@@ -166,6 +172,47 @@ struct KioskLayoutTests {
             formatter.dateFormat = "HH:mm"
             let expected = [Date().addingTimeInterval(-60), Date(), Date().addingTimeInterval(60)].map(formatter.string)
             #expect(expected.contains { after["clock"]?.hasPrefix($0) == true }, "Kiritimati's time \(expected): \(after)")
+        }
+    }
+
+    @Test("uptime strips: one a stream for the first three, inside the viewport at 1920x1080, 1280x720 and 412x915, in the history's colours",
+          .timeLimit(.minutes(2)))
+    func uptimeStrips() async throws {
+        let streams = ["main", "backup", "aac", "probe"].map { StreamStatus(id: $0, url: "http://127.0.0.1/\($0)", mode: "follow", status: .up) }
+        // Unknown, then up, 12 minutes of dead air, up, a 3-minute stall, up, one down minute, up.
+        let day = String(repeating: "-", count: 200) + String(repeating: "u", count: 600) + String(repeating: "s", count: 12)
+            + String(repeating: "u", count: 300) + "ttt" + String(repeating: "u", count: 200) + "d" + String(repeating: "u", count: 124)
+        let histories = try streams.map { try UptimeStripTests.answer(station: "studio-fm", stream: $0.id, minutes: day, uptime: 0.9845) }
+        try await KioskFixturePage.with(K.document([K.station(streams: streams)]), histories: histories) { page in
+            for (width, height, mobile) in [(1920, 1080, false), (1280, 720, false), (412, 915, true)] {
+                try await page.resize(width: width, height: height, mobile: mobile)
+                let shown = try await page.waitFor("the strips at \(width)x\(height)") { $0["uptime"]?.contains("aac") == true }
+                #expect(shown["uptime"]?.contains("probe") == false, "at most three streams: \(shown)")
+                #expect(shown["uptime"]?.hasPrefix("main24 h · 98.45 % up · 12 min dead air · 3 min stalled · 1 min down") == true, "\(shown)")
+                let json = try await page.evaluateJSON("""
+                    (() => [...document.querySelectorAll("#uptime .strip")].map((el) => {
+                      const box = el.querySelector("svg").getBoundingClientRect(), caption = el.querySelector(".caption").getBoundingClientRect();
+                      return {stream: el.dataset.stream, rects: el.querySelectorAll("rect").length,
+                              fills: [...new Set([...el.querySelectorAll("rect")].map((r) => getComputedStyle(r).fill))].sort(),
+                              left: Math.min(box.left, caption.left), right: Math.max(box.right, caption.right), width: box.width,
+                              top: box.top, bottom: Math.max(box.bottom, caption.bottom), height: box.height};
+                    }))()
+                    """)
+                let strips = try #require(try JSONSerialization.jsonObject(with: Data((json ?? "[]").utf8)) as? [[String: Any]])
+                #expect(strips.map { $0["stream"] as? String } == ["main", "backup", "aac"], "\(strips)")
+                for strip in strips {
+                    #expect(strip["rects"] as? Int == 8, "a rect a run: \(strip)")
+                    #expect(strip["fills"] as? [String] == ["rgb(255, 196, 0)", "rgb(255, 45, 45)", "rgb(255, 77, 255)",
+                                                            "rgb(46, 230, 107)", "rgb(58, 58, 58)"], "\(strip)")
+                    #expect((strip["left"] as? Double ?? -1) >= 0 && (strip["right"] as? Double ?? .infinity) <= Double(width) + 1, "\(strip)")
+                    #expect((strip["width"] as? Double ?? 0) >= Double(width) * 0.4 && (strip["height"] as? Double ?? 0) >= 10, "\(strip)")
+                    if !mobile { #expect((strip["bottom"] as? Double ?? .infinity) <= Double(height) + 1, "inside the screen: \(strip)") }
+                }
+                let settled = try await page.read()
+                if !mobile { #expect(settled["fits"] == "true", "\(settled)") }
+                #expect(try await page.evaluateJSON("document.documentElement.scrollWidth <= innerWidth") == "true", "no sideways scroll")
+                try await page.screenshot(TestOutput.directory.appendingPathComponent("screen-\(width)x\(height)-uptime.png"))
+            }
         }
     }
 }

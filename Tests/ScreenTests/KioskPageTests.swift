@@ -1,11 +1,13 @@
 import Foundation
+import StreamClient
+import StreamState
 import StreamTestSupport
 import Testing
 
 /// The kiosk page in Debian's headless Chromium, against a running `streamd run` with a TCP
 /// listener: it shows the state, follows it live over SSE, fits 1920x1080 and a phone, turns
-/// red in the last minute, and reconnects by itself when the daemon restarts. Screenshots go
-/// to `test-output/`.
+/// red in the last minute, reconnects by itself when the daemon restarts, and draws the
+/// daemon's 24-hour history of a stream that went down. Screenshots go to `test-output/`.
 @Suite("The studio screen page in Chromium", .serialized)
 struct KioskPageTests {
     /// `chromium --dump-dom URL`, as a shell user would run it: the DOM once the page has loaded.
@@ -144,5 +146,101 @@ struct KioskPageTests {
         let scrollWidth = try await page.evaluateJSON("document.documentElement.scrollWidth <= innerWidth")
         #expect(scrollWidth == "true", "no sideways scrolling at 412 px: \(phone)")
         try await page.screenshot(TestOutput.directory.appendingPathComponent("screen-412x915.png"))
+    }
+
+    /// The daemon's history of Studio FM's main stream, over the socket.
+    static func history(_ studio: StudioDaemon) async throws -> HistoryAnswer {
+        let answer = try await SocketHTTP.request(studio.socket, "GET", "/v1/streams/studio-fm/main/history", timeout: 5)
+        guard answer.status == 200 else { throw TestFailure("history: HTTP \(answer.status) \(answer.text)") }
+        return try StateDocument.makeDecoder().decode(HistoryAnswer.self, from: Data(answer.text.utf8))
+    }
+
+    /// The runs of equal letters of a history's minutes: letter, first minute, length.
+    static func runs(_ minutes: String) -> [[String]] {
+        var runs: [[String]] = []
+        var start = 0
+        let letters = Array(minutes)
+        while start < letters.count {
+            var end = start
+            while end < letters.count && letters[end] == letters[start] { end += 1 }
+            runs.append([String(letters[start]), String(start), String(end - start)])
+            start = end
+        }
+        return runs
+    }
+
+    /// A stream's strip on the page: its rects (class, data-start, data-minutes, width, fill)
+    /// ordered by minute, the caption, the SVG's box; nil while there is none.
+    static func strip(_ page: ChromiumPage, _ stream: String) async throws -> [String: Any]? {
+        let json = try await page.evaluateJSON("""
+            (() => {
+              const el = document.querySelector('#uptime .strip[data-stream="\(stream)"]');
+              if (!el) return null;
+              const rects = [...el.querySelectorAll("rect")].map((r) => ({
+                letter: r.getAttribute("class") === "x" ? "-" : r.getAttribute("class"), start: Number(r.dataset.start),
+                minutes: Number(r.dataset.minutes), width: Number(r.getAttribute("width")), fill: getComputedStyle(r).fill }))
+                .sort((a, b) => a.start - b.start);
+              const box = el.querySelector("svg").getBoundingClientRect();
+              return {rects: rects, caption: el.querySelector(".caption").textContent, name: el.querySelector(".name").textContent,
+                      width: box.width, height: box.height, right: box.right, bottom: box.bottom};
+            })()
+            """)
+        guard let json, json != "null" else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    }
+
+    @Test("the uptime strip: Studio FM's stream up, then down: a rect a run of minutes, as the daemon's history says, green then red",
+          .timeLimit(.minutes(4)))
+    func uptimeStrip() async throws {
+        _ = try Chromium.executable  // fails with what to install
+        try await StudioDaemon.with(listen: true, title: "Nils Frahm - Says") { studio in
+            let url = "http://127.0.0.1:\(try #require(studio.port))/"
+            try await Chromium.with { browser in
+                let page = try await browser.open(url)
+                // Up since the daemon started: one strip for main (Studio FM has one stream), all known time up.
+                let up = try await page.waitFor("the strip of main, up") { $0["uptime"] == "main24 h · 100 % up" }
+                #expect(up["fits"] == "true", "\(up)")
+
+                // A minute ends while the stream is up, so an up minute stays in the day after it goes down.
+                _ = try await eventually("an up minute before the current one", timeout: .seconds(75), every: .seconds(1)) { () -> Bool? in
+                    try await Self.history(studio).minutes.dropLast().contains("u") ? true : nil
+                }
+                try await studio.takeStreamDown()
+
+                // The page asks again soon after the stream's condition changes (not only each minute).
+                var last: (history: String, strip: String) = ("", "")
+                let (history, strip) = try await eventually("the page's strip to be the daemon's history, down now", timeout: .seconds(30), every: .milliseconds(250),
+                                                            detail: { "daemon: \(last.history)\npage: \(last.strip)\n\(studio.log)" }) {
+                    () -> (HistoryAnswer, [String: Any])? in
+                    let history = try await Self.history(studio)
+                    guard let strip = try await Self.strip(page, "main") else { return nil }
+                    let rects = (strip["rects"] as? [[String: Any]] ?? []).map { r in
+                        [r["letter"] as? String ?? "?", "\(r["start"] as? Int ?? -1)", "\(r["minutes"] as? Int ?? -1)"]
+                    }
+                    last = ("\(Self.runs(history.minutes))", "\(rects) \(strip["caption"] ?? "")")
+                    guard history.condition == "down", history.minutes.last == "d", rects == Self.runs(history.minutes),
+                          (strip["caption"] as? String)?.contains("down") == true else { return nil }
+                    return (history, strip)
+                }
+                let rects = try #require(strip["rects"] as? [[String: Any]])
+                #expect(history.minutes.count == 1440)
+                #expect(rects.reduce(0) { $0 + ($1["minutes"] as? Int ?? 0) } == 1440, "the whole day, each minute once")
+                #expect(rects.map { $0["letter"] as? String } == ["-", "u", "d"] || rects.map { $0["letter"] as? String } == ["-", "u", "-", "d"],
+                        "unknown before the daemon started, up, then down now: \(rects)")
+                let colours = Dictionary(rects.map { ($0["letter"] as? String ?? "?", $0["fill"] as? String ?? "?") }, uniquingKeysWith: { a, _ in a })
+                #expect(colours["u"] == "rgb(46, 230, 107)", "up is green: \(colours)")
+                #expect(colours["d"] == "rgb(255, 45, 45)", "down is red: \(colours)")
+                #expect(colours["-"] == "rgb(58, 58, 58)", "unknown is dark grey: \(colours)")
+                let down = try #require(rects.last)
+                #expect(down["width"] as? Int == max(10, down["minutes"] as? Int ?? 0), "one down minute drawn 10 minutes wide: \(down)")
+                let caption = strip["caption"] as? String ?? ""
+                #expect(caption.range(of: #"^24 h · \d{1,2}\.\d\d % up · \d+ (s|min)( \d+ s)? down$"#, options: .regularExpression) != nil,
+                        "\(caption)")
+                #expect((strip["width"] as? Double ?? 0) > 900 && (strip["height"] as? Double ?? 0) >= 12, "a long, visible strip at 1920x1080: \(strip)")
+                let shown = try await page.read()
+                #expect(shown["fits"] == "true", "\(shown)")
+                try await page.screenshot(TestOutput.directory.appendingPathComponent("screen-1920x1080-uptime.png"))
+            }
+        }
     }
 }

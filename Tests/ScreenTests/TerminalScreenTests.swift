@@ -71,6 +71,13 @@ struct TerminalScreenTests {
         #expect(try await tmux.query("#{alternate_on}") == "1", "the alternate screen")
         #expect(try await tmux.query("#{cursor_flag}") == "0", "the cursor is hidden")
 
+        // The daemon's 24-hour history of the stream, fetched over the socket: up since the daemon started.
+        let strip = try await tmux.waitFor("the uptime strip") { rows in
+            rows.contains { $0.hasPrefix("  24H   main ▕") && $0.hasSuffix("▆▏ 100 % up") }
+        }
+        Self.expectFits(strip, width: 80, height: 24)
+        #expect(Self.has(strip, "SONG  ") && Self.has(strip, "NEXT  "), "the strip takes no room from the song and next:\n\(strip.joined(separator: "\n"))")
+
         // The clock and the progress move every second.
         let header = first[0]
         try await tmux.waitFor("the clock to tick", timeout: .seconds(5)) { $0.first != header }
@@ -151,6 +158,10 @@ struct TerminalScreenTests {
                 let text = "OFF AIR · Studio HD2 is not on the air"
                 #expect(rows[banner] == String(repeating: " ", count: (80 - text.count) / 2) + text, "\(rows[banner].debugDescription)")
                 #expect(Self.has(rows, "● streamd connected") && !Self.has(rows, "live"), "\(screen)")
+                // Down since the daemon started: the strip ends in down minutes, 0 % up.
+                try await tmux.waitFor("the down stream's strip") { rows in
+                    rows.contains { $0.hasPrefix("  24H   main ▕") && $0.hasSuffix("x▏ 0.00 % up") }
+                }
                 await tmux.kill()
             } catch {
                 await tmux.kill()
@@ -173,6 +184,7 @@ struct TerminalScreenTests {
                     }
                     Self.expectFits(rows, width: 80, height: 24)
                     #expect(Self.has(rows, "● streamd connected"), "\(rows.joined(separator: "\n"))")
+                    #expect(!Self.has(rows, "24H") && !Self.has(rows, "▕"), "no history over MQTT, no strip:\n\(rows.joined(separator: "\n"))")
                     studio.server.setTitle("Night Owls - Second Light", for: StudioDaemon.streamPath)
                     _ = try await tmux.waitFor("the new song") { rows in Self.has(rows, "Night Owls – Second Light") }
                     await studio.stopDaemon()

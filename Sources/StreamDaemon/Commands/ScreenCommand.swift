@@ -17,8 +17,10 @@ import Darwin
 /// terminal is resized (SIGWINCH). It uses the alternate screen with the cursor hidden and
 /// puts the terminal back on exit (q, SIGINT, SIGTERM, SIGHUP). While the daemon is away it
 /// keeps the last state on screen under a "reconnecting…" banner and resumes (with
-/// `Last-Event-ID`) when the daemon is back. It runs as a small service group: the engine,
-/// then the screen, whose feed, clock and signal listeners are its child tasks.
+/// `Last-Event-ID`) when the daemon is back. Under the alerts, the 24-hour uptime strips of the
+/// station's first streams, from the daemon's history (fetched at start and once a minute; not
+/// with `--mqtt`). It runs as a small service group: the engine, then the screen, whose feed,
+/// clock, history fetches and signal listeners are its child tasks.
 struct ScreenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
@@ -36,13 +38,16 @@ struct ScreenCommand: AsyncParsableCommand {
         }
         let engine = try CurlEngine()
         let feed: any StateEventSource
+        var history: ScreenHistory?
         if let settings = try broker.settings() {
-            feed = MQTTEventFeed(settings: settings, topics: try broker.topics(for: "screen"))
+            feed = MQTTEventFeed(settings: settings, topics: try broker.topics(for: "screen"))  // no history on a broker
         } else {
-            feed = EventFeed(client: DaemonClient(socket: ClientSocket.resolve(socket), engine: engine))
+            let client = DaemonClient(socket: ClientSocket.resolve(socket), engine: engine)
+            feed = EventFeed(client: client)
+            history = ScreenHistory(client: client)
         }
         let terminal = ScreenTerminal(color: ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
-        let screen = ScreenService(feed: feed, station: station, terminal: terminal)
+        let screen = ScreenService(feed: feed, station: station, terminal: terminal, history: history)
         try await ClientGroup.run(engine: engine, service: screen, shutdownSignals: [.sigterm, .sigint, .sighup],
                                   logger: Logger(label: "streamd.screen"))
     }

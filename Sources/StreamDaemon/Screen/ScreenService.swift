@@ -17,16 +17,22 @@ enum ScreenEvent: Sendable {
     case resume
     case quit
     case feed(EventFeed.Event)
+    /// The histories of the displayed streams that the daemon gave (none on failure).
+    case histories([HistoryAnswer])
 }
 
 /// The terminal screen as a service: sets the terminal up, draws from one event stream (the
-/// daemon's feed, a clock tick each second, resizes, keys, Ctrl-Z/fg), and puts the terminal
-/// back when it ends: on q, or when the group shuts down (SIGINT, SIGTERM, SIGHUP). The feed,
-/// the clock and the signal listeners are child tasks, all ended before it returns.
+/// daemon's feed, a clock tick each second, resizes, keys, Ctrl-Z/fg, the streams' histories),
+/// and puts the terminal back when it ends: on q, or when the group shuts down (SIGINT,
+/// SIGTERM, SIGHUP). The feed, the clock, the history fetches and the signal listeners are
+/// child tasks, all ended before it returns.
 struct ScreenService: Service {
     let feed: any StateEventSource
     let station: String?
     let terminal: ScreenTerminal
+    /// Where the uptime strips' histories come from: the daemon's socket; nil (no strips) when
+    /// the screen reads a site on a broker.
+    var history: ScreenHistory?
 
     func run() async {
         let (events, continuation) = AsyncStream<ScreenEvent>.makeStream()
@@ -37,7 +43,15 @@ struct ScreenService: Service {
             terminal.leave()
         }
         ScreenKeys.start(continuation)
+        let (historyRequests, requestContinuation) = AsyncStream<[StreamKey]>.makeStream(bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
+            if let history {
+                group.addTask {
+                    for await keys in historyRequests {
+                        continuation.yield(.histories(await history.fetch(keys)))
+                    }
+                }
+            }
             group.addTask {
                 await feed.follow { event in
                     continuation.yield(.feed(event))
@@ -56,15 +70,20 @@ struct ScreenService: Service {
                     continuation.yield(signal == .sigwinch ? .resize : .resume)
                 }
             }
-            await draw(events.cancelOnGracefulShutdown())
+            await draw(events.cancelOnGracefulShutdown(), historyRequests: history == nil ? nil : requestContinuation)
+            requestContinuation.finish()
             group.cancelAll()
         }
     }
 
-    /// The drawing loop: returns on q or at shutdown.
-    private func draw(_ events: AsyncCancelOnGracefulShutdownSequence<AsyncStream<ScreenEvent>>) async {
+    /// The drawing loop: returns on q or at shutdown. It asks `historyRequests` for the
+    /// displayed streams' histories when ``HistoryRefresh`` says they are due.
+    private func draw(_ events: AsyncCancelOnGracefulShutdownSequence<AsyncStream<ScreenEvent>>,
+                      historyRequests: AsyncStream<[StreamKey]>.Continuation?) async {
         var document: StateDocument?
         var connection = ScreenModel.Connection.connecting(detail: "on \(feed.origin)")
+        var histories: [HistoryAnswer] = []
+        var refresh = HistoryRefresh()
         terminal.draw(ScreenModel(document: nil, stationID: station, now: Date(), connection: connection))
         for await event in events {
             var full = false
@@ -84,13 +103,22 @@ struct ScreenService: Service {
                 return
             case .feed(.connected):
                 connection = .live
+                refresh = HistoryRefresh()  // (re)connected: the histories again at once
             case .feed(.disconnected(let loss)):
                 connection = Self.connection(after: loss.detail, from: connection, hasDocument: document != nil,
                                              socket: feed.origin)
             case .feed(.message(let message)):
                 document = Self.apply(message, to: document)
+            case .histories(let answers):
+                histories = answers
             }
-            terminal.draw(ScreenModel(document: document, stationID: station, now: Date(), connection: connection), full: full)
+            let now = Date()
+            let model = ScreenModel(document: document, stationID: station, now: now, connection: connection, histories: histories)
+            if let historyRequests, refresh.isDue(for: model.stripKeys, conditions: model.stripConditions, at: now) {
+                refresh.fetched(model.stripKeys, conditions: model.stripConditions, at: now)
+                historyRequests.yield(model.stripKeys)
+            }
+            terminal.draw(model, full: full)
         }
     }
 

@@ -198,7 +198,7 @@ struct ChromiumPage: Sendable {
             (() => {
               const out = {};
               for (const id of ["station", "tagline", "onair", "clock", "date", "program", "hosts", "elapsed", "remaining",
-                                "banner", "song", "next", "others", "alerts", "status", "meta"]) {
+                                "banner", "song", "next", "others", "alerts", "uptime", "status", "meta"]) {
                 const e = document.getElementById(id);
                 out[id] = e ? e.textContent : "(missing)";
               }
@@ -208,7 +208,7 @@ struct ChromiumPage: Sendable {
               out.phase = main ? main.className : "(missing)";
               out.url = location.href;
               out.fits = String(document.documentElement.scrollWidth <= innerWidth
-                && [...document.querySelectorAll("#station, #onair, #clock, #program, #progress, #song, #next, #status")]
+                && [...document.querySelectorAll("#station, #onair, #clock, #program, #progress, #song, #next, #uptime, #status")]
                      .every((e) => { const r = e.getBoundingClientRect(); return r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1; }));
               return out;
             })()

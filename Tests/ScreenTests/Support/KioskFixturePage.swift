@@ -6,15 +6,17 @@ import StreamTestSupport
 /// The kiosk page served by a loopback server with a state document the test chooses: `/` is
 /// ``ScreenPage/html`` (with the daemon's Content-Security-Policy) and `/v1/events` an event
 /// stream that sends `document` as its snapshot (after `delay` heartbeats, one a second) and
-/// then stays open with heartbeats, as the daemon's does. For layouts no running daemon can be
-/// made to show on demand: OFF AIR with no program, many alerts, a junction two minutes away.
+/// then stays open with heartbeats, as the daemon's does; `histories` are served as
+/// `/v1/streams/{station}/{stream}/history` (other streams' answer 404, as an older daemon's).
+/// For layouts no running daemon can be made to show on demand: OFF AIR with no program, many
+/// alerts, a junction two minutes away, a day of uptime.
 struct KioskFixturePage: Sendable {
     let server: LoopbackServer
     /// The page's address.
     var url: String { server.url("/") }
 
     /// Starts the server.
-    static func start(_ document: StateDocument, delay: Int = 0) async throws -> KioskFixturePage {
+    static func start(_ document: StateDocument, delay: Int = 0, histories: [HistoryAnswer] = []) async throws -> KioskFixturePage {
         let server = try await LoopbackServer.start()
         server.route("/", .ok(ScreenPage.html, contentType: "text/html; charset=utf-8",
                               headers: [("Content-Security-Policy", ScreenPage.contentSecurityPolicy)]))
@@ -25,14 +27,19 @@ struct KioskFixturePage: Sendable {
                                    body: .generated { index in index == delay ? snapshot : Array(": heartbeat\n\n".utf8) })
         events.dribble = (1 << 20, .seconds(1))
         server.route("/v1/events", events)
+        for history in histories {
+            let json = String(decoding: try StateDocument.makeEncoder().encode(history), as: UTF8.self)
+            server.route("/v1/streams/\(history.station)/\(history.stream)/history", .ok(json, contentType: "application/json"))
+        }
         return KioskFixturePage(server: server)
     }
 
     /// Runs `body` with a page server and a browser tab at `width`x`height` showing it.
-    static func with<T: Sendable>(_ document: StateDocument, delay: Int = 0, width: Int = 1920, height: Int = 1080,
+    static func with<T: Sendable>(_ document: StateDocument, delay: Int = 0, histories: [HistoryAnswer] = [],
+                                  width: Int = 1920, height: Int = 1080,
                                   _ body: (ChromiumPage) async throws -> T) async throws -> T {
         _ = try Chromium.executable  // fails with what to install
-        let fixture = try await start(document, delay: delay)
+        let fixture = try await start(document, delay: delay, histories: histories)
         do {
             let result = try await Chromium.with { browser in
                 try await body(try await browser.open(fixture.url, width: width, height: height))

@@ -24,6 +24,8 @@ final class StudioDaemon: @unchecked Sendable {
     let port: Int?
     private let daemon = Locked<DaemonProcess?>(nil)
     private let schedule: Schedule
+    /// The configuration written at start.
+    private let config: String
 
     /// What Composer reports, shared with the route (which runs on the server's threads).
     final class Schedule: @unchecked Sendable {
@@ -116,7 +118,16 @@ final class StudioDaemon: @unchecked Sendable {
               url = "\(server.url("/hd2.mp3"))"
               mode = "follow"
             """
-        try sandbox.writeConfig(toml + "\n" + extra)
+        config = toml + "\n" + extra
+        try sandbox.writeConfig(config)
+    }
+
+    /// Points Studio FM's stream at a mount that answers 404 and reloads the daemon
+    /// (`POST /v1/reload`), as an engineer repointing it would: the stream goes down.
+    func takeStreamDown() async throws {
+        try sandbox.writeConfig(config.replacingOccurrences(of: server.url(Self.streamPath), with: server.url("/gone.mp3")))
+        let answer = try await SocketHTTP.request(socket, "POST", "/v1/reload", timeout: 10)
+        guard answer.status == 200 else { throw TestFailure("POST /v1/reload answered \(answer.status): \(answer.text)") }
     }
 
     /// Composer's `/now` answer: `onNow` with "HH:mm" times (UTC, the station's zone) and
