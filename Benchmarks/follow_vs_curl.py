@@ -15,10 +15,14 @@ metadata): ns per byte, and the ratio. The server's CPU is not counted. curl 7.8
 With --silence, every stream carries real music (10 s of pink noise, 128 kbit/s MP3 from
 ffmpeg, looped) and streamd's streams have `silence = "music"`: each is decoded and measured
 (issue 19). Run with and without it to get the cost of metering per followed stream; the
-output also gives streamd's CPU per stream in ms per second.
+output also gives streamd's CPU per stream in ms per second. With --silence, the peer that
+meters too runs in the same seconds: --ffmpeg K (default 10) processes of `ffmpeg -threads 1
+-i http://…/fN -af astats=measure_perchannel=none:reset=44100 -f null -`, each following one
+more stream of the same server (ffmpeg asks for ICY metadata and drops it), their CPU per
+stream-second against streamd's.
 
 Usage: Benchmarks/follow_vs_curl.py [--streams N] [--seconds S] [--settle S] [--title-every S]
-                                   [--silence] [--streamd PATH]
+                                   [--silence [--ffmpeg K]] [--streamd PATH]
 Needs curl (and ffmpeg for --silence).
 """
 import argparse, collections, json, os, selectors, shutil, signal, socket, subprocess, sys, tempfile, threading, time
@@ -212,8 +216,10 @@ def main():
     parser.add_argument("--settle", type=float, default=15, help="seconds from every station up to the measurement")
     parser.add_argument("--title-every", type=float, default=5, help="seconds between title changes (0: never)")
     parser.add_argument("--silence", action="store_true", help="real MP3 audio, and silence = \"music\" on every stream")
+    parser.add_argument("--ffmpeg", type=int, default=10, help="with --silence: ffmpeg astats processes as the peer")
     parser.add_argument("--streamd", default=os.path.join(HERE, "../.build-bench/release/streamd"))
     args = parser.parse_args()
+    peers = args.ffmpeg if args.silence else 0
     if args.silence:
         use_music()
     if not os.access(args.streamd, os.X_OK):
@@ -223,6 +229,7 @@ def main():
     server = IcyServer(args.title_every)
     server.start()
     daemon = curl = None
+    ffmpegs = []
     try:
         daemon = subprocess.Popen([args.streamd, "run", "--config", streamd_config(work, server.port, n, args.silence)],
                                   stdout=subprocess.DEVNULL, stderr=open(f"{work}/streamd.err", "w"))
@@ -233,8 +240,12 @@ def main():
         for i in range(n):
             command += ["-o", "/dev/null", f"http://127.0.0.1:{server.port}/c{i}"]
         curl = subprocess.Popen(command)
+        for i in range(peers):
+            ffmpegs.append(subprocess.Popen(["ffmpeg", "-nostdin", "-loglevel", "error", "-threads", "1",
+                                             "-i", f"http://127.0.0.1:{server.port}/f{i}",
+                                             "-af", "astats=measure_perchannel=none:reset=44100", "-f", "null", "-"]))
         deadline = time.monotonic() + 30
-        while (server.streams["s"], server.streams["c"]) != (n, n):
+        while (server.streams["s"], server.streams["c"], server.streams["f"]) != (n, n, peers):
             if time.monotonic() > deadline:
                 sys.exit(f"not every stream connected in 30 s: {server.streams} of {n} each")
             time.sleep(0.2)
@@ -250,9 +261,11 @@ def main():
         print(f"following {n} ICY streams at {RATE} B/s each (icy-metaint {METAINT}, {titles}; {audio}), "
               f"{args.seconds:g} s measured, CPU per byte sent by the server (the server's CPU not counted)")
         seq0 = sequence(f"{work}/state.json")
-        sent0, cpu0 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
+        def cpus():
+            return cpu_seconds(daemon.pid), cpu_seconds(curl.pid), sum(cpu_seconds(p.pid) for p in ffmpegs)
+        sent0, cpu0 = dict(server.sent), cpus()
         time.sleep(args.seconds)
-        sent1, cpu1 = dict(server.sent), (cpu_seconds(daemon.pid), cpu_seconds(curl.pid))
+        sent1, cpu1 = dict(server.sent), cpus()
         seq1 = sequence(f"{work}/state.json")
         rss = rss_mib(daemon.pid), rss_mib(curl.pid)
         if (server.streams["s"], server.streams["c"]) != (n, n):
@@ -265,6 +278,13 @@ def main():
             print(f"  {name:<8} {sent / args.seconds / n:>8.0f} B/s per stream  CPU {cpu:6.2f} s  "
                   f"{figures[name]:6.2f} ns/byte  {cpu / args.seconds / n * 1000:6.3f} ms CPU per stream-second  "
                   f"RSS {rss[k]:5.1f} MiB")
+        if peers:
+            sent = sent1["f"] - sent0["f"]
+            cpu = cpu1[2] - cpu0[2]
+            figures["ffmpeg"] = cpu / max(sent, 1) * 1e9
+            print(f"  {'ffmpeg':<8} {sent / args.seconds / peers:>8.0f} B/s per stream  CPU {cpu:6.2f} s  "
+                  f"{figures['ffmpeg']:6.2f} ns/byte  {cpu / args.seconds / peers * 1000:6.3f} ms CPU per stream-second  "
+                  f"({peers} processes, astats)")
         titled = titled_stations(f"{work}/state.json")
         print(f"  streamd's state file: {titled} of {n} stations on the air with a stream title; "
               f"{(seq1 - seq0) / args.seconds:.1f} document versions a second during the measurement")
@@ -272,8 +292,14 @@ def main():
             metered, level = metered_streams(f"{work}/state.json")
             print(f"  metered: {metered} of {n} streams with an audio level in the state file (e.g. {level} dBFS)")
         print(f"  ratio streamd / curl: {figures['streamd'] / max(figures['curl'], 1e-9):.2f}x")
+        if peers:
+            print(f"  ratio streamd / ffmpeg astats (both following and metering): "
+                  f"{figures['streamd'] / max(figures['ffmpeg'], 1e-9):.2f}x")
     finally:
         server.stop = True
+        for p in ffmpegs:   # ffmpeg would wait on a server that is gone
+            p.kill()
+            p.wait()
         for p in (daemon, curl):
             if p and p.poll() is None:
                 p.send_signal(signal.SIGTERM)

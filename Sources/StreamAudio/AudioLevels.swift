@@ -48,18 +48,35 @@ public struct AudioLevels: Sendable {
     }
 
     /// Adds interleaved samples; calls `second` for each second of audio completed.
+    ///
+    /// Runs once per decoded sample of every metered stream, so it works a run at a time (up to
+    /// the end of the current second), one channel after the other, in local variables: the
+    /// daemon's profile had the per-sample array updates (a uniqueness and a bounds check each)
+    /// at a quarter of a metered stream's CPU.
     public mutating func add(_ samples: UnsafeBufferPointer<Float>, second: (AudioLevelSecond) -> Void) {
-        var index = 0
-        let count = samples.count - samples.count % channels
-        while index < count {
+        let channels = self.channels
+        let available = samples.count / channels
+        var frame = 0
+        while frame < available {
+            let run = min(sampleRate - frames, available - frame)
             for channel in 0..<channels {
-                let sample = samples[index + channel]
-                let magnitude = abs(sample)
-                if magnitude > peaks[channel] { peaks[channel] = magnitude }
-                squares[channel] += Double(sample) * Double(sample)
+                // Summed on from the second's total, sample by sample: the same order of
+                // additions (so the same figure) however the samples arrive.
+                var peak = peaks[channel]
+                var sum = squares[channel]
+                var index = frame * channels + channel
+                let end = (frame + run) * channels
+                while index < end {
+                    let sample = samples[index]
+                    peak = max(peak, abs(sample))
+                    sum += Double(sample) * Double(sample)
+                    index += channels
+                }
+                peaks[channel] = peak
+                squares[channel] = sum
             }
-            index += channels
-            frames += 1
+            frame += run
+            frames += run
             if frames == sampleRate {
                 second(finishSecond())
             }
