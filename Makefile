@@ -68,6 +68,7 @@ bench: deps
 	Benchmarks/fanout_vs_redis.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000
 	Benchmarks/fanout_vs_mosquitto.py --streamd $(BENCH_BUILD)/release/streamd --subscribers 250 1000
 	Benchmarks/follow_vs_curl.py --streamd $(BENCH_BUILD)/release/streamd
+	Benchmarks/follow_vs_curl.py --streamd $(BENCH_BUILD)/release/streamd --silence
 	Benchmarks/sigterm_stalled.py --streamd $(BENCH_BUILD)/release/streamd
 
 demo: build
