@@ -105,7 +105,7 @@ final class KeyRig: Sendable {
             let zone = hour < 11 ? "Etc/GMT+12" : "Pacific/Kiritimati"
             let listenPort = try await LoopbackServer.closedPort()
             let deadBroker = try await LoopbackServer.closedPort()
-            try routes(server)
+            try await routes(server)
             try FileManager.default.createDirectory(atPath: sandbox.directory + "/keys", withIntermediateDirectories: true)
             try "\n  \(fileToken) \n".write(toFile: sandbox.directory + "/" + tokenFile, atomically: true, encoding: .utf8)
             try "\(mqttPassword)\n".write(toFile: sandbox.directory + "/" + mqttPasswordFile, atomically: true, encoding: .utf8)
@@ -146,7 +146,7 @@ final class KeyRig: Sendable {
 
     // MARK: What the loopback server answers
 
-    static func routes(_ server: LoopbackServer) throws {
+    static func routes(_ server: LoopbackServer) async throws {
         server.route("/a/live", rawICY(name: "Keys Stream"))
         server.route("/b/live", rawICY(name: "UTF Stream"))
         server.route("/p/live", .icyStream(metaint: 500, extraHeaders: [("icy-name", "Probe Stream")]))
@@ -170,7 +170,7 @@ final class KeyRig: Sendable {
         slow.headDelay = .seconds(3)
         server.route("/slow", slow)
         // silent-fm: 10 s of digital silence as MP3, looped in real time (800 bytes every 50 ms).
-        server.route("/m/live.mp3", DeadAirTests.looped(Locked(try DeadAirTests.mp3("0")), contentType: "audio/mpeg"))
+        server.route("/m/live.mp3", DeadAirTests.looped(Locked(try await DeadAirTests.mp3("0")), contentType: "audio/mpeg"))
         // The outputs' receivers: webhooks, TuneIn AIR, Icecast's admin API.
         for path in ["/hook-file", "/hook-env"] { server.route(path, .ok("received")) }
         for path in ["/tunein-file", "/tunein-env"] { server.route(path, .ok("<response><status>200</status></response>", contentType: "text/xml")) }

@@ -8,7 +8,11 @@ struct MetadataFailureTests {
     func wrongMetaint() async throws {
         try await withLoopback { server in
             // Blocks every 1000 bytes, announced as every 700: nothing the demuxer cuts parses.
-            var route = LoopbackRoute.icyStream(metaint: 1000, bytesPerSecond: 16000)
+            // The filler byte read as a length makes 2,720-byte "blocks", so only a fifth of
+            // the bytes count as audio: 48,000 B/s keeps that well above the up threshold
+            // (2,000 B/s) even when a loaded machine delays the server's ticks (at 16,000 B/s
+            // the stream stayed pending in full runs on 2 busy cores).
+            var route = LoopbackRoute.icyStream(metaint: 1000, bytesPerSecond: 48000)
             route.headers = route.headers.map { $0.0 == "icy-metaint" ? ($0.0, "700") : $0 }
             server.route("/live", route)
             server.setTitle("Artist - Song", for: "/live")

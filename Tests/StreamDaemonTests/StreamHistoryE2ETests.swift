@@ -22,7 +22,7 @@ struct StreamHistoryE2ETests {
 
     @Test("up, silent, down: each in the history and the counters; stopped and started, the history is still there")
     func survivesRestart() async throws {
-        let tone = try DeadAirTests.mp3("0.5*sin(2*PI*440*t)"), silence = try DeadAirTests.mp3("0")
+        let tone = try await DeadAirTests.mp3("0.5*sin(2*PI*440*t)"), silence = try await DeadAirTests.mp3("0")
         let playing = Locked(tone)
         let server = try await LoopbackServer.start()
         server.route("/live.mp3", DeadAirTests.looped(playing, contentType: "audio/mpeg"))
@@ -100,7 +100,7 @@ struct StreamHistoryE2ETests {
     func badFileSetAside() async throws {
         let server = try await LoopbackServer.start()
         defer { Task { await server.shutdown() } }
-        server.route("/live.mp3", DeadAirTests.looped(Locked(try DeadAirTests.mp3("0.5*sin(2*PI*440*t)")), contentType: "audio/mpeg"))
+        server.route("/live.mp3", DeadAirTests.looped(Locked(try await DeadAirTests.mp3("0.5*sin(2*PI*440*t)")), contentType: "audio/mpeg"))
         let sandbox = try DaemonSandbox()
         defer { sandbox.cleanup() }
         try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.mp3")))
