@@ -17,3 +17,12 @@ func fuzzSplit(_ bytes: [UInt8]) -> ([UInt8], [UInt8]) {
     let cut = bytes.firstIndex(of: 0xFF) ?? bytes.count / 2
     return (Array(bytes[..<cut]), Array(bytes[min(cut + 1, bytes.count)...]))
 }
+
+/// Stops with `promise` on standard error when `condition` fails (an optimized build's
+/// precondition would trap without saying which): the targets that check promises.
+func check(_ condition: Bool, _ promise: String) {
+    if !condition {
+        fputs("\(CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "fuzz"): broken promise: \(promise)\n", stderr)
+        abort()
+    }
+}

@@ -4,15 +4,6 @@
 import Foundation
 import StreamState
 
-/// Stops with `promise` on standard error when `condition` fails (an optimized build's
-/// precondition would trap without saying which).
-func check(_ condition: Bool, _ promise: String) {
-    if !condition {
-        fputs("history-file: broken promise: \(promise)\n", stderr)
-        abort()
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     guard let saved = try? SavedHistories.decode(Data(bytes: data, count: size)),

@@ -50,7 +50,7 @@ public struct StateFile: Sendable {
         do {
             document = try StateDocument.makeDecoder().decode(StateDocument.self, from: data)
         } catch {
-            throw StateFileError(code: .invalid, path: path, message: "not a state document (\(data.count) bytes): \(Self.reason(error))")
+            throw StateFileError(code: .invalid, path: path, message: "not a state document (\(data.count) bytes): \(DecodingProblem.describe(error))")
         }
         guard document.schema <= Self.schema else {
             throw StateFileError(code: .invalid, path: path,
@@ -67,20 +67,6 @@ public struct StateFile: Sendable {
             return try AtomicFile(path: path).setAside(at: date)
         } catch {
             throw StateFileError(code: .write, path: path, message: error.message)
-        }
-    }
-
-    /// A decoding error in a line: what and where, without the type dump.
-    private static func reason(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .dataCorrupted(let context)?:
-            return "not valid JSON" + (context.underlyingError.map { " (\(($0 as NSError).localizedDescription))" } ?? "")
-        case .keyNotFound(let key, let context)?:
-            return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        default:
-            return "\(error)"
         }
     }
 

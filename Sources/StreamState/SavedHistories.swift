@@ -99,7 +99,7 @@ extension SavedHistories {
         do {
             saved = try StateDocument.makeDecoder().decode(SavedHistories.self, from: bytes)
         } catch {
-            throw SavedHistoryError("not a history file (\(bytes.count) bytes): \(Self.reason(error))")
+            throw SavedHistoryError("not a history file (\(bytes.count) bytes): \(DecodingProblem.describe(error))")
         }
         guard saved.schema >= 1, saved.schema <= currentSchema else {
             throw SavedHistoryError("schema \(saved.schema) is not one this streamd reads (1 to \(currentSchema))")
@@ -117,19 +117,6 @@ extension SavedHistories {
             result[StreamKey(station: stream.station, stream: stream.stream)] = try stream.history(start: start)
         }
         return result
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .dataCorrupted(let context)?:
-            return "not valid JSON" + (context.codingPath.isEmpty ? "" : " at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
-        case .keyNotFound(let key, let context)?:
-            return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        default:
-            return "\(error)"
-        }
     }
 }
 
