@@ -54,10 +54,14 @@ struct CurlEngineCancelTests {
             #expect(error.kind == .cancelled)
             #expect(await until { !server.connectionsClosed(to: "/live").isEmpty }, "the server sees the connection end")
             let closedAfter = try #require(server.connectionsClosed(to: "/live").first) - cancelled
-            // Measured: about 1 ms on loopback (the engine wakes, removes the handle, closes).
-            // Asserted with a wide margin for a loaded 2-core machine.
-            #expect(closedAfter < .milliseconds(500), "connection closed \(closedAfter) after the cancel")
-            #expect(returned < .milliseconds(500), "perform returned \(returned) after the cancel")
+            // Measured: about 1 ms on loopback (the engine wakes, removes the handle, closes); the
+            // figure is printed, not asserted (no timed assertions). What is asserted is that the
+            // cancel reached libcurl: this endless stream never ends by itself (the request has no
+            // time limit), so without it the perform would not return at all. The bound only
+            // keeps a broken engine from passing late; a loaded 2-core machine running other
+            // builds took 0.7 s.
+            #expect(closedAfter < .seconds(5), "connection closed \(closedAfter) after the cancel")
+            #expect(returned < .seconds(5), "perform returned \(returned) after the cancel")
             print("perform cancel: connection closed after \(closedAfter), perform returned after \(returned)")
         }
     }
