@@ -86,6 +86,11 @@ let package = Package(
         // FAAD2 (Debian's libfaad-dev, no pkg-config file): decoding followed AAC streams (ADTS:
         // LC, HE-AAC) for their audio levels.
         .systemLibrary(name: "CFaad", providers: [.apt(["libfaad-dev"])]),
+        // libogg, libvorbis and libopus (Debian's libogg-dev, libvorbis-dev, libopus-dev):
+        // decoding followed Ogg Vorbis and Ogg Opus streams for their audio levels. One module
+        // for the three (an Ogg stream needs the container and one of the codecs); no pkgConfig,
+        // as a system library takes one name and the headers are under /usr/include.
+        .systemLibrary(name: "COggAudio", providers: [.apt(["libogg-dev", "libvorbis-dev", "libopus-dev"])]),
         // glibc's malloc.h (malloc_trim), for the daemon's heap trim.
         .systemLibrary(name: "CMalloc"),
         // libmosquitto, the MQTT client library of the Mosquitto project (Debian's
@@ -96,7 +101,7 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .target(name: "StreamFormats"),
-        .target(name: "StreamAudio", dependencies: ["CMpg123", "CFaad"]),
+        .target(name: "StreamAudio", dependencies: ["CMpg123", "CFaad", "COggAudio"]),
         .target(name: "StreamHTTP", dependencies: ["CCurl", locks,
                                                    .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "StreamState", dependencies: ["StreamFormats", locks,

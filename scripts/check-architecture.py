@@ -25,8 +25,9 @@ ALLOWED = {
     "CCrypto": set(),
     "CMpg123": set(),
     "CFaad": set(),
+    "COggAudio": set(),
     "StreamFormats": set(),
-    "StreamAudio": {"CMpg123", "CFaad"},
+    "StreamAudio": {"CMpg123", "CFaad", "COggAudio"},
     "StreamHTTP": {"CCurl", "NIOConcurrencyHelpers", "HeapModule"},
     "StreamState": {"StreamFormats", "NIOConcurrencyHelpers", "HeapModule"},
     # CTOML: TOMLKit's own C layer, for the reads that free TOMLKit's copies

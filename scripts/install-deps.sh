@@ -13,7 +13,7 @@
 # never installed by build, demo or install.
 set -euo pipefail
 
-build_packages=(libcurl4-openssl-dev libmosquitto-dev libssl-dev libmpg123-dev libfaad-dev pkg-config ca-certificates)
+build_packages=(libcurl4-openssl-dev libmosquitto-dev libssl-dev libmpg123-dev libfaad-dev libogg-dev libvorbis-dev libopus-dev pkg-config ca-certificates)
 test_packages=(curl gzip systemd icecast2 ffmpeg mosquitto mosquitto-clients openssl tmux chromium fonts-dejavu-core man-db binutils)
 
 mode="${1:-}"

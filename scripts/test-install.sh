@@ -34,7 +34,7 @@ for mode in build test; do
   rm -f "$work/apt.log"
   PATH="$work/fakebin:$PATH" scripts/install-deps.sh "$mode" > /dev/null || fail "install-deps.sh $mode failed"
   asked=$(grep '^install ' "$work/apt.log" 2>/dev/null | tr ' ' '\n' | grep -v '^-' | grep -vx install | tr '\n' ' ')
-  for p in libcurl4-openssl-dev libmosquitto-dev libssl-dev libmpg123-dev libfaad-dev pkg-config ca-certificates; do
+  for p in libcurl4-openssl-dev libmosquitto-dev libssl-dev libmpg123-dev libfaad-dev libogg-dev libvorbis-dev libopus-dev pkg-config ca-certificates; do
     echo " $asked" | grep -q " $p " || fail "install-deps.sh $mode does not install $p (asked for: $asked)"
   done
   for p in $test_tools; do
@@ -52,7 +52,7 @@ for target in build demo install; do
 done
 plan=$(make --no-print-directory -n test 2>&1)
 echo "$plan" | grep -q 'install-deps.sh test' || fail "make test does not run install-deps.sh test"
-[ "$failures" -eq 0 ] && pass "make build, demo and install install only libcurl4-openssl-dev, libmosquitto-dev, libssl-dev, libmpg123-dev, libfaad-dev, pkg-config, ca-certificates; make test the test tools too"
+[ "$failures" -eq 0 ] && pass "make build, demo and install install only libcurl4-openssl-dev, libmosquitto-dev, libssl-dev, libmpg123-dev, libfaad-dev, libogg-dev, libvorbis-dev, libopus-dev, pkg-config, ca-certificates; make test the test tools too"
 
 if [ "${1:-}" = "--staged" ]; then
   [ -n "${2:-}" ] || die "--staged needs a folder"

@@ -1,9 +1,10 @@
-// streamd audio-level benchmark: decode an MP3 file (libmpg123) and measure its levels second
-// by second (StreamAudio), fed in 16 KiB chunks as a stream delivers them; prints the seconds
-// of audio measured and the CPU it took. Benchmarks/levels_vs_ffmpeg.py runs it beside
+// streamd audio-level benchmark: decode an MP3 file (libmpg123), or an Ogg Vorbis or Opus file
+// (libogg + libvorbis or libopus: FILE.ogg, FILE.opus), and measure its levels second by second
+// (StreamAudio), fed in 16 KiB chunks as a stream delivers them; prints the seconds of audio
+// measured and the CPU it took. Benchmarks/levels_vs_ffmpeg.py runs it beside
 // `ffmpeg -af astats` on the same file.
 //
-//   streamd-levels-bench FILE.mp3
+//   streamd-levels-bench FILE.mp3|FILE.ogg|FILE.opus
 import Foundation
 import StreamAudio
 
@@ -15,12 +16,13 @@ func cpuSeconds() -> Double {
 }
 
 guard CommandLine.arguments.count == 2, let data = FileManager.default.contents(atPath: CommandLine.arguments[1]) else {
-    print("usage: streamd-levels-bench FILE.mp3")
+    print("usage: streamd-levels-bench FILE.mp3|FILE.ogg|FILE.opus")
     exit(64)
 }
 let bytes = Array(data)
 let cpu0 = cpuSeconds()
-let decoder = try MP3Decoder()
+let path = CommandLine.arguments[1]
+let decoder: any AudioDecoder = path.hasSuffix(".ogg") || path.hasSuffix(".opus") ? try OggDecoder() : try MP3Decoder()
 var meter: AudioLevels?
 var seconds = 0
 var loudest = AudioLevels.floorDb

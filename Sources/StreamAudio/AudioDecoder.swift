@@ -14,15 +14,20 @@ public enum AudioCodec: String, Sendable, Equatable {
     case mp3
     /// AAC in ADTS frames (`audio/aac`, `audio/aacp`, `audio/x-aac`): LC, HE-AAC v1 and v2.
     case aac
+    /// Ogg Vorbis or Ogg Opus (`application/ogg`, `audio/ogg`, `audio/x-ogg`, `audio/vorbis`,
+    /// `audio/opus`): the codec is read from each logical stream's first packet.
+    case ogg
 
     /// The codec `contentType` names; MP3 when none is named (a decoder finds nothing in
-    /// anything else); nil for a type that is neither (Ogg, a playlist, text).
+    /// anything else); nil for a type that is none of them (a playlist, text).
     public init?(contentType: String?) {
         guard let type = contentType?.lowercased() else {
             self = .mp3
             return
         }
-        if type.contains("aac") {
+        if type.contains("ogg") || type.contains("vorbis") || type.contains("opus") {
+            self = .ogg
+        } else if type.contains("aac") {
             self = .aac
         } else if type.contains("mpeg") || type.contains("mp3") {
             self = .mp3
@@ -36,6 +41,7 @@ public enum AudioCodec: String, Sendable, Equatable {
         switch self {
         case .mp3: try MP3Decoder()
         case .aac: try AACDecoder()
+        case .ogg: try OggDecoder()
         }
     }
 }

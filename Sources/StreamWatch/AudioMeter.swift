@@ -4,9 +4,9 @@ import NIOConcurrencyHelpers
 import StreamAudio
 import StreamState
 
-/// Listens to a followed MP3 or AAC stream for dead air (the stream's `silence` key): the stream
+/// Listens to a followed MP3, AAC or Ogg (Vorbis, Opus) stream for dead air (the stream's `silence` key): the stream
 /// session hands it each chunk of audio (one copy, on the engine thread); decoding
-/// (libmpg123 or FAAD2) and measuring run on a queue of the meter's own, so the HTTP engine never waits for them.
+/// (libmpg123, FAAD2, or libogg with libvorbis or libopus) and measuring run on a queue of the meter's own, so the HTTP engine never waits for them.
 /// Each second of audio gives one reading: the loudest channel's RMS and peak (to 0.1 dB), and
 /// since when the stream is silent once that has lasted `after`.
 ///

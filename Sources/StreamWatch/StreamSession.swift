@@ -128,7 +128,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             }
         }
         meter.start(at: now, skipping: .seconds(3))
-        if let silence = spec.silence, !probe, !isOgg, let codec = AudioCodec(contentType: icy.contentType) {
+        if let silence = spec.silence, !probe, let codec = isOgg ? AudioCodec.ogg : AudioCodec(contentType: icy.contentType) {
             let report = self.report
             audioMeter = AudioMeter(silence: silence, codec: codec, clock: clock) { reading, at in report(.audio(reading, at: at)) }
         }
@@ -173,6 +173,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             if sniffing { sniff(bytes) }
             let events = tracker.feed(bytes)
             decoder = .ogg(tracker)
+            audioMeter?.feed(bytes)
             for case .metadata(_, _, let track) in events { announce(track, raw: track.map { "\($0.artist ?? "")|\($0.title)" }, container: "ogg") }
         }
         if sniffing {

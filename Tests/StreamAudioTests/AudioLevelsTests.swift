@@ -101,7 +101,7 @@ struct AudioLevelsTests {
     func codecs() {
         #expect(AudioCodec(contentType: "audio/mpeg") == .mp3 && AudioCodec(contentType: "audio/aacp") == .aac)
         #expect(AudioCodec(contentType: "audio/AAC") == .aac && AudioCodec(contentType: nil) == .mp3)
-        #expect(AudioCodec(contentType: "application/ogg") == nil && AudioCodec(contentType: "text/html") == nil)
+        #expect(AudioCodec(contentType: "application/ogg") == .ogg && AudioCodec(contentType: "text/html") == nil)
     }
 
     @Test("levels: full scale is 0 dB, a sine's RMS 3 dB under its peak, silence the floor")

@@ -4,7 +4,8 @@ import Testing
 
 /// Dead air (issue 19, first part): a followed MP3 stream with `silence` set is decoded and
 /// measured. The loopback server plays real MP3 (made by ffmpeg/libmp3lame) in real time, 16 kB/s,
-/// switching between a tone, digital silence and quiet music (−30 dBFS RMS) when the test says.
+/// switching between a tone, digital silence and quiet music (−30 dBFS RMS) when the test says;
+/// AAC (ADTS) and Ogg Opus streams the same way.
 @Suite("Dead air: a silent stream is degraded, quiet music is not", .serialized, .timeLimit(.minutes(3)))
 struct DeadAirTests {
     /// 10 s of stereo MP3 at 128 kbit/s of `expression` (an aevalsrc expression per channel).
@@ -17,20 +18,25 @@ struct DeadAirTests {
         try await encode(expression, codec: ["-c:a", "aac", "-b:a", "128k", "-f", "adts"])
     }
 
-    /// What ffmpeg made so far, by expression and codec: the same tone is made once per run.
+    /// Ogg Opus at a constant 128 kbit/s (so the real-time route plays it at its pace), `seconds` long.
+    static func opus(_ expression: String, seconds: Int) async throws -> [UInt8] {
+        try await encode(expression, seconds: seconds, codec: ["-c:a", "libopus", "-b:a", "128k", "-vbr", "off", "-f", "ogg"])
+    }
+
+    /// What ffmpeg made so far, by expression, length and codec: the same tone is made once per run.
     private static let encoded = Locked<[String: [UInt8]]>([:])
 
     /// Runs ffmpeg without holding a thread of the concurrency pool (the suites run in
     /// parallel on 2 cores: a pool thread blocked in `waitUntilExit` for each encode starved the
     /// loopback servers and polls of every other test in the process).
-    static func encode(_ expression: String, codec: [String]) async throws -> [UInt8] {
-        let key = expression + " " + codec.joined(separator: " ")
+    static func encode(_ expression: String, seconds: Int = 10, codec: [String]) async throws -> [UInt8] {
+        let key = expression + " \(seconds) " + codec.joined(separator: " ")
         if let bytes = encoded.value[key] { return bytes }
         let path = NSTemporaryDirectory() + "streamd-deadair-\(UUID().uuidString).audio"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requireTool("ffmpeg"))
-        process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=\(expression)|\(expression):s=44100:d=10",
+        process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=\(expression)|\(expression):s=44100:d=\(seconds)",
                             ] + codec + [path]
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
@@ -50,6 +56,24 @@ struct DeadAirTests {
             guard !bytes.isEmpty else { return nil }
             let start = (index * 800) % bytes.count
             return Array(bytes[start..<min(bytes.count, start + 800)])
+        })
+    }
+
+    /// `playing` in real time as Icecast sends an Ogg mount: 800 bytes every 50 ms, each file
+    /// whole from its first page. A new file (the test switching) starts from its beginning, a
+    /// new logical stream, as at a title change; at its end the same file begins again (its
+    /// pages again, the same serial number), so the decoder sees chained and looped links.
+    static func chained(_ playing: Locked<[UInt8]>, contentType: String) -> LoopbackRoute {
+        let cursor = Locked<(bytes: [UInt8], offset: Int)>(([], 0))
+        return LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", contentType)], body: .generated { _ in
+            let bytes = playing.value
+            guard !bytes.isEmpty else { return nil }
+            return cursor.withLock { cursor in
+                if cursor.bytes != bytes || cursor.offset >= bytes.count { cursor = (bytes, 0) }
+                let end = min(bytes.count, cursor.offset + 800)
+                defer { cursor.offset = end }
+                return Array(bytes[cursor.offset..<end])
+            }
         })
     }
 
@@ -136,6 +160,43 @@ struct DeadAirTests {
         try await eventually("degraded for silence", timeout: .seconds(15)) {
             let s = try await stream()
             return s["status"] as? String == "degraded" && (s["error"] as? [String: Any])?["kind"] as? String == "silence"
+        }
+    }
+
+    @Test("an Ogg Opus stream (application/ogg, a 3 s file looped): up with its tone's level; a new link of silence: degraded for silence")
+    func oggSilence() async throws {
+        // The tone is short so that it loops (the same serial number again) several times before
+        // the stream is up; silence, and the tone again, come as new links from their first page.
+        let tone = try await Self.opus("0.5*sin(2*PI*440*t)", seconds: 3), silence = try await Self.opus("0", seconds: 10)
+        let playing = Locked(tone)
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/live.ogg", Self.chained(playing, contentType: "application/ogg"))
+        let sandbox = try DaemonSandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.writeConfig(sandbox.oneStationConfig(streamURL: server.url("/live.ogg"), extra: """
+              silence = { threshold = "-40dB", after = "2s" }
+            """))
+        let daemon = try await DaemonProcess.start(sandbox)
+        defer { Task { await daemon.terminate() } }
+        func stream() async throws -> [String: Any] { try await Self.firstStream(daemon) }
+        func level(_ s: [String: Any]) -> Double? { (s["audio"] as? [String: Any])?["levelDb"] as? Double }
+        var seen: [Double] = []
+        try await eventually("up, with the tone's level", timeout: .seconds(20), detail: { "levels seen: \(seen)" }) {
+            let s = try await stream()
+            if let level = level(s) { seen = Array((seen + [level]).suffix(10)) }
+            return s["status"] as? String == "up" && level(s).map { abs($0 - -9) < 1.5 } == true
+        }
+        playing.withLock { $0 = silence }
+        let degraded = try await eventually("degraded for silence", timeout: .seconds(15)) { () -> [String: Any]? in
+            let s = try await stream()
+            return s["status"] as? String == "degraded" && (s["error"] as? [String: Any])?["kind"] as? String == "silence" ? s : nil
+        }
+        #expect(level(degraded).map { $0 < -90 } == true, "\(degraded)")
+        playing.withLock { $0 = tone }
+        try await eventually("up again with the tone's level", timeout: .seconds(10)) {
+            let s = try await stream()
+            return s["status"] as? String == "up" && level(s).map { abs($0 - -9) < 1.5 } == true
         }
     }
 }
