@@ -102,8 +102,9 @@ struct OutputKindsE2ETests {
         try await Rig.with { rig in
             let daemon = try await rig.start(rig.config())
             defer { Task { await daemon.terminate() } }
-            try await eventually("the encoder's RadioText", timeout: .seconds(15), detail: { "\(rig.rds.commands)" }) {
-                rig.rds.radioText == "Claudio Arrau - Clair de lune"
+            // RT1 and RTP are two commands, each answered before the next is sent: wait for both.
+            try await eventually("the encoder's RadioText and RT+", timeout: .seconds(15), detail: { "\(rig.rds.commands)" }) {
+                rig.rds.radioText == "Claudio Arrau - Clair de lune" && rig.rds.rtPlus != nil
             }
             #expect(rig.rds.rtPlus == "04,00,12,01,16,12", "artist 0 + 13, title 16 + 13 (lengths minus one)")
             #expect(rig.rds.commands.prefix(2) == ["RT1=Claudio Arrau - Clair de lune", "RTP=04,00,12,01,16,12"])
