@@ -23,6 +23,16 @@ public struct OggStreamInfo: Sendable, Equatable {
     /// Vorbis nominal bitrate in bits per second, when the encoder set one.
     public var nominalBitrate: Int?
 
+    /// Granule positions per second: 48,000 for Opus (whatever rate it declares), the sample
+    /// rate for Vorbis and FLAC; nil when unknown.
+    public var granuleRate: Int? {
+        switch codec {
+        case .opus: 48_000
+        case .vorbis, .flac: sampleRate.flatMap { $0 > 0 ? $0 : nil }
+        case .unknown: nil
+        }
+    }
+
     /// Creates stream info from known values.
     public init(codec: OggCodec, channels: Int? = nil, sampleRate: Int? = nil, nominalBitrate: Int? = nil) {
         self.codec = codec

@@ -20,6 +20,19 @@ public struct OggTitleTracker: Sendable {
 
     private var reader: OggPageReader
     private var codecs: [UInt32: OggCodec] = [:]
+    /// Per logical stream: its granule rate and the last granule position seen.
+    private var clocks: [UInt32: (rate: Int, granule: Int64?)] = [:]
+
+    /// The longest stretch of audio one page may add to ``audioSeconds``: a page that claims
+    /// more (a jump in the granule position) counts this much.
+    public static let maxSecondsPerPage: Double = 10
+
+    /// Seconds of audio the pages have carried so far, from their granule positions (the
+    /// advance from one page to the next of the same logical stream, so a stream joined
+    /// midway counts from its first page). Unlike bytes, this measures a variable-bitrate
+    /// stream's pace: Vorbis or Opus silence takes a few hundred bytes a second, and is still
+    /// a second of audio every second.
+    public private(set) var audioSeconds: Double = 0
 
     /// Creates a tracker; header packets above `maxHeaderPacketSize` bytes are skipped.
     public init(maxHeaderPacketSize: Int = 256 * 1024, verifiesChecksum: Bool = true) {
@@ -43,8 +56,10 @@ public struct OggTitleTracker: Sendable {
             case .skipped(let error):
                 events.append(.skipped(error))
             case .page(let page):
+                advanceClock(page)
                 if page.flags.contains(.endOfStream) {
                     codecs[page.serial] = nil
+                    clocks[page.serial] = nil
                     events.append(.streamEnded(serial: page.serial))
                 }
             case .packet(let packet):
@@ -59,11 +74,25 @@ public struct OggTitleTracker: Sendable {
         try reader.finish()
     }
 
+    /// Adds the audio `page` carries to ``audioSeconds``: its granule position's advance over
+    /// the stream's previous page. Header pages (position 0) set no baseline: a server's join
+    /// sends them before audio from minutes into the track. A position of -1 (no packet ends
+    /// on the page) or going back counts nothing.
+    private mutating func advanceClock(_ page: OggPageHeader) {
+        guard page.granulePosition > 0, var clock = clocks[page.serial] else { return }
+        if let last = clock.granule, page.granulePosition > last {
+            audioSeconds += min(Double(page.granulePosition - last) / Double(clock.rate), Self.maxSecondsPerPage)
+        }
+        clock.granule = page.granulePosition
+        clocks[page.serial] = clock
+    }
+
     private mutating func interpret(_ packet: OggPacket) -> Event? {
         if packet.index == 0 {
             let info = OggStreamInfo(identificationPacket: packet.bytes)
-            if codecs.count >= reader.maxStreams { codecs.removeAll() }
+            if codecs.count >= reader.maxStreams { codecs.removeAll(); clocks.removeAll() }
             codecs[packet.serial] = info.codec
+            if let rate = info.granuleRate { clocks[packet.serial] = (rate, nil) }
             return .streamStarted(serial: packet.serial, info: info)
         }
         guard let codec = codecs[packet.serial] else { return nil }

@@ -17,6 +17,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         var result: Result<HTTPTransferSummary, HTTPError>
         /// An HTTP error status or a refused format, found in the head.
         var refusal: ErrorValue?
+        /// The audio stopped flowing (too few bytes and, where told, too little audio time):
+        /// the session ended the transfer.
+        var stall: ErrorValue?
         /// The server's body was an HLS playlist: watch it as HLS.
         var isPlaylist: Bool
         /// Audio arrived.
@@ -49,7 +52,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     /// The payload of the last ICY block that parsed, and whether it carried a title or URL.
     private var lastBlock: (payload: [UInt8], announced: Bool)?
     private var outcome = Outcome(result: .failure(HTTPError(kind: .other, message: "not finished", url: "")),
-                                  refusal: nil, isPlaylist: false, receivedAudio: false, probeSatisfied: false)
+                                  refusal: nil, stall: nil, isPlaylist: false, receivedAudio: false, probeSatisfied: false)
     private var meter = RateMeter()
     private var audioBytes = 0
     private var head: StreamHead?
@@ -59,6 +62,8 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     /// Whether audio has arrived at a sustained rate (a followed stream is `up` only then).
     private var confirmed = false
     private var sustained: SustainedRate?
+    /// Whether the audio still flows (a followed stream; a probe has its time limit).
+    private var stallWatch: StallWatch?
     /// What the stream said before it was confirmed: told right after `up`, or never.
     private var held: (metadata: StreamEvent?, degraded: StreamEvent?) = (nil, nil)
     /// What the body is (audio, or a web page pasted where the stream URL belongs), decided
@@ -140,6 +145,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         if !probe {
             sustained = SustainedRate(bytesPerSecond: tuning.sustainedBytesPerSecond(announcedKbps: icy.bitrate),
                                       seconds: tuning.upAfterSeconds, from: now)
+            stallWatch = StallWatch(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow, from: now)
         }
         report(.connected(head, at: now))
         if let unusableMetaint {
@@ -180,20 +186,37 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             decideContent(complete: false)
             guard outcome.refusal == nil, !outcome.isPlaylist else { return false }
         }
-        measure(audioBytes - before)
+        let now = clock()
+        measure(audioBytes - before, at: now)
         if probe {
             if case .plain = decoder, audioBytes >= tuning.probeAudioBytes { outcome.probeSatisfied = true }
             if outcome.probeSatisfied, case .audio = content {
-                if !confirmed { confirm(at: clock()) }
+                if !confirmed { confirm(at: now) }
                 return false
             }
-        } else if !confirmed, var rate = sustained {
-            let now = clock()
-            let sustainedNow = rate.add(audioBytes - before, at: now)
-            sustained = rate
-            if sustainedNow, case .audio = content { confirm(at: now) }
+        } else {
+            let audioSeconds = audioTime
+            if var watch = stallWatch {
+                let stall = watch.add(audioBytes - before, audioSeconds: audioSeconds, at: now)
+                stallWatch = watch
+                if let stall {
+                    outcome.stall = ErrorValue(kind: "stalled", message: stall, at: now)
+                    return false
+                }
+            }
+            if !confirmed, var rate = sustained {
+                let sustainedNow = rate.add(audioBytes - before, audioSeconds: audioSeconds, at: now)
+                sustained = rate
+                if sustainedNow, case .audio = content { confirm(at: now) }
+            }
         }
         return true
+    }
+
+    /// The audio time the stream has delivered, when it tells it (Ogg's granule positions).
+    private var audioTime: Double? {
+        if case .ogg(let tracker) = decoder { return tracker.audioSeconds }
+        return nil
     }
 
     // MARK: Audio or not
@@ -286,8 +309,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         held = (nil, nil)
     }
 
-    private func measure(_ count: Int) {
-        let now = clock()
+    private func measure(_ count: Int, at now: Date) {
         if let kbps = meter.add(count, at: now, window: tuning.bitrateWindow) {
             report(.bitrate(kbps, at: now))
         }
@@ -296,16 +318,22 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
 
 /// Whether audio arrives at a sustained rate: after the connect burst (the first half second,
 /// which Icecast fills with up to 64 KiB), at least `seconds` of audio averaging
-/// `bytesPerSecond` or more. An average, not second-by-second buckets: Ogg and low-bitrate
-/// streams arrive in page-sized bursts a second or two apart. A trickle never gets there.
+/// `bytesPerSecond` or more, or, for a stream that tells its audio time (Ogg), three quarters
+/// of real time in audio (Vorbis or Opus silence is a few hundred bytes a second). An average,
+/// not second-by-second buckets: Ogg and low-bitrate streams arrive in page-sized bursts a
+/// second or two apart. A trickle never gets there.
 struct SustainedRate: Sendable {
     /// The part of the connection not measured: the connect burst.
     static let burst: TimeInterval = 0.5
+    /// The share of the measured time that must arrive as audio time.
+    static let audioShare = 0.75
 
     let bytesPerSecond: Int
     let seconds: Int
     private let start: Date
     private var bytes = 0
+    /// The audio time told when the burst was over.
+    private var audioAfterBurst: Double?
 
     init(bytesPerSecond: Int, seconds: Int, from start: Date) {
         self.bytesPerSecond = bytesPerSecond
@@ -313,13 +341,18 @@ struct SustainedRate: Sendable {
         self.start = start
     }
 
-    /// Adds `count` bytes that arrived at `now`; true once the rate has been sustained.
-    mutating func add(_ count: Int, at now: Date) -> Bool {
+    /// Adds `count` bytes that arrived at `now`, with the audio time the stream has delivered
+    /// so far (nil: it does not tell); true once the rate has been sustained.
+    mutating func add(_ count: Int, audioSeconds: Double? = nil, at now: Date) -> Bool {
         let elapsed = now.timeIntervalSince(start)
         guard elapsed >= Self.burst else { return false }
         bytes += count
+        if audioAfterBurst == nil { audioAfterBurst = audioSeconds }
         let measured = elapsed - Self.burst
-        return measured >= Double(seconds) && Double(bytes) >= Double(bytesPerSecond) * measured
+        guard measured >= Double(seconds) else { return false }
+        if Double(bytes) >= Double(bytesPerSecond) * measured { return true }
+        guard let audioSeconds, let audioAfterBurst else { return false }
+        return audioSeconds - audioAfterBurst >= measured * Self.audioShare
     }
 }
 

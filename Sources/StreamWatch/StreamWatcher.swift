@@ -116,8 +116,19 @@ public struct StreamWatcher: Sendable {
     private func request() -> HTTPRequest {
         HTTPRequest(url: spec.url, headers: [("Icy-MetaData", "1")], connectTimeout: tuning.connectTimeout,
                     totalTimeout: spec.mode == .probe ? tuning.probeTimeout : nil,
-                    lowSpeed: LowSpeedLimit(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow),
+                    lowSpeed: spec.mode == .probe ? LowSpeedLimit(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow)
+                                                  : Self.nothingFlows(tuning.stallWindow),
                     maxBodyBytes: nil, acceptCompressed: false)
+    }
+
+    /// libcurl's part in a followed stream's stall: ending a transfer where nothing at all
+    /// arrives, and one whose server never answers, after `window`. (A trickle is the session's
+    /// to judge, by its bytes or, for Ogg, its audio time: see `StallWatch`.) libcurl averages
+    /// the speed over the last 5 seconds, so bytes that stop are noticed about 5 s + `window`
+    /// later (13 s by default; the old 2000 bytes/s limit took about 12.4 s on a 128 kbit/s
+    /// stream, and called Vorbis silence a stall).
+    static func nothingFlows(_ window: Duration) -> LowSpeedLimit {
+        LowSpeedLimit(bytesPerSecond: 1, window: window)
     }
 
     /// Reports how the session ended; returns what failed (`kind: message`, for the log), or
@@ -129,6 +140,10 @@ public struct StreamWatcher: Sendable {
             value = refusal
             report(.down(value))
             return "\(value.kind): \(value.message)"
+        }
+        if let stall = outcome.stall {
+            report(.stalled(stall))
+            return "\(stall.kind): \(stall.message)"
         }
         switch outcome.result {
         case .success:
@@ -143,7 +158,8 @@ public struct StreamWatcher: Sendable {
                 value = ErrorValue(kind: "stalled", message: "only a trickle of audio in \(FailureLog.text(tuning.probeTimeout)) (no title, under \(tuning.probeAudioBytes) bytes)", at: now)
                 report(.stalled(value))
             } else if error.kind == .stalled {
-                value = ErrorValue(error, at: now)
+                value = spec.mode == .probe ? ErrorValue(error, at: now)
+                    : ErrorValue(kind: "stalled", message: "the stream stopped: nothing arrived for \(FailureLog.text(tuning.stallWindow))", at: now)
                 report(.stalled(value))
             } else {
                 value = ErrorValue(error, at: now)

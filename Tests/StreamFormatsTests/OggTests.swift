@@ -107,6 +107,37 @@ private let link1Serial: UInt32 = 894_484_935
         #expect(Array(packets[2].bytes.prefix(7)) == [0x05] + Array("vorbis".utf8))
     }
 
+    // MARK: - Audio time (a VBR stream's pace)
+
+    @Test("audio seconds from granule positions: a join midway counts from its first audio page, jumps are capped, a new Opus link counts at 48 kHz")
+    func audioSecondsFromGranules() throws {
+        var t = OggTitleTracker()
+        _ = t.feed(try Fixture.bytes(vorbisFixture))  // 44.1 kHz Vorbis headers, granule 0
+        #expect(t.audioSeconds == 0)
+        // Joined two minutes into the track: the first audio page is the baseline.
+        let minute2: Int64 = 44_100 * 120
+        for (i, granule) in [minute2, minute2 + 44_100, minute2 + 2 * 44_100, minute2 + 2 * 44_100 + 22_050].enumerated() {
+            _ = t.feed(OggBuilder.page(serial: link1Serial, sequence: UInt32(2 + i), granule: granule, table: [1], body: [0]))
+        }
+        #expect(t.audioSeconds == 2.5)
+        // No packet ends on the page (-1), or a position going back: nothing.
+        _ = t.feed(OggBuilder.page(serial: link1Serial, sequence: 6, granule: -1, table: [255], body: [UInt8](repeating: 0, count: 255)))
+        _ = t.feed(OggBuilder.page(serial: link1Serial, sequence: 7, granule: minute2, table: [1], body: [0]))
+        #expect(t.audioSeconds == 2.5)
+        // A jump of an hour counts as the cap.
+        _ = t.feed(OggBuilder.page(serial: link1Serial, sequence: 8, granule: minute2 + 44_100 * 3600, table: [1], body: [0]))
+        #expect(t.audioSeconds == 2.5 + OggTitleTracker.maxSecondsPerPage)
+        // EOS, then an Opus link: its granules are 48 kHz whatever rate OpusHead declares.
+        _ = t.feed(OggBuilder.page(serial: link1Serial, sequence: 9, flags: 0x04, granule: minute2 + 44_100 * 3601, table: [1], body: [0]))
+        let before = t.audioSeconds
+        _ = t.feed(try Fixture.bytes(opusFixture))
+        let opusSerial: UInt32 = 3_122_630_466
+        for (i, granule) in [Int64(48_000), 96_000, 120_000].enumerated() {
+            _ = t.feed(OggBuilder.page(serial: opusSerial, sequence: UInt32(2 + i), granule: granule, table: [1], body: [0]))
+        }
+        #expect(t.audioSeconds - before == 1.5, "\(t.audioSeconds - before)")
+    }
+
     // MARK: - Chained streams (a new track on an Ogg mount)
 
     /// Link 1 (real header pages), an EOS page ending it, then link 2 synthesised with new comments.

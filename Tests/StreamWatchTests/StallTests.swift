@@ -16,7 +16,7 @@ private func tricklingStream() -> LoopbackRoute {
 
 @Suite("A stream that stalls is not up", .timeLimit(.minutes(3)))
 struct StallTests {
-    @Test("default tuning: a server that sends its head and 1,000 bytes then nothing is stalled within 12 s and never up again over 60 s of reconnections, which are counted")
+    @Test("default tuning: a server that sends its head and 1,000 bytes then nothing is stalled within 16 s and never up again over 60 s of reconnections, which are counted")
     func tricklingServerStaysStalled() async throws {
         let server = try await LoopbackServer.start()
         defer { Task { await server.shutdown() } }
@@ -34,7 +34,8 @@ struct StallTests {
                 try await Task.sleep(for: .milliseconds(250))
             }
             let when = try #require(stalledAt, "the stream never showed stalled: \(statuses)")
-            #expect(when <= .seconds(12), "stalled after \(when)")
+            // libcurl's 5-second speed average falls to 0, then 8 s under 1 byte a second: about 14 s.
+            #expect(when <= .seconds(16), "stalled after \(when)")
             #expect(!statuses.contains(.up), "up while the server trickles: \(statuses)")
             let afterStall = statuses.drop { $0 != .stalled }
             #expect(afterStall.allSatisfy { $0 == .stalled }, "once stalled, stalled through every reconnection: \(statuses)")
@@ -92,5 +93,56 @@ struct StallTests {
             if pages.add(4500, at: t0.addingTimeInterval(second)) { pagesAt = second }
         }
         #expect(pagesAt == 4.5, "Ogg-like 4.5 kB pages every 1.5 s (3 kB/s) count as sustained")
+    }
+
+    @Test("Ogg silence (300 B/s, a second of audio a second) is sustained by its audio time; its bytes alone would not be")
+    func sustainedByAudioTime() {
+        let t0 = Date(timeIntervalSince1970: 0)
+        var silent = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        var bytesOnly = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        var confirmedAt: Double?
+        for second in 1...10 where confirmedAt == nil {
+            let at = t0.addingTimeInterval(Double(second))
+            if silent.add(300, audioSeconds: Double(second - 1), at: at) { confirmedAt = Double(second) }
+            let byBytes = bytesOnly.add(300, at: at)
+            #expect(!byBytes)
+        }
+        #expect(confirmedAt == 4, "3 s of audio in the 3.5 s after the burst")
+        var lagging = SustainedRate(bytesPerSecond: 2000, seconds: 3, from: t0)
+        for second in 1...20 {
+            let sustained = lagging.add(300, audioSeconds: Double(second) / 2, at: t0.addingTimeInterval(Double(second)))
+            #expect(!sustained, "half real time is not sustained")
+        }
+    }
+
+    @Test("the stall watch: a window under the byte rate is a stall, unless its audio time kept up; the message says what arrived")
+    func stallWatch() throws {
+        let t0 = Date(timeIntervalSince1970: 0)
+        var steady = StallWatch(bytesPerSecond: 2000, window: .seconds(8), from: t0)
+        for tenth in 1...300 {
+            let stall = steady.add(400, audioSeconds: nil, at: t0.addingTimeInterval(Double(tenth) / 10))
+            #expect(stall == nil)
+        }
+        // A 64 KiB burst, then 100 B/s: the first window passes on the burst, the second is a stall.
+        var trickle = StallWatch(bytesPerSecond: 2000, window: .seconds(8), from: t0)
+        let burst = trickle.add(65_536, audioSeconds: nil, at: t0.addingTimeInterval(0.1))
+        #expect(burst == nil)
+        var stall: (at: Int, why: String)?
+        for second in 1...20 where stall == nil {
+            if let why = trickle.add(100, audioSeconds: nil, at: t0.addingTimeInterval(Double(second))) { stall = (second, why) }
+        }
+        let found = try #require(stall)
+        #expect(found.at == 16, "the window from 8 s to 16 s")
+        #expect(found.why == "only 100 bytes/s in 8 s (under 2000 bytes/s)")
+        // Vorbis dead air: 300 B/s, a second of audio every second; then the audio clock stops too.
+        var silence = StallWatch(bytesPerSecond: 2000, window: .seconds(8), from: t0)
+        var silentStall: (at: Int, why: String)?
+        for second in 1...40 where silentStall == nil {
+            let audio = Double(min(second, 24))
+            if let why = silence.add(300, audioSeconds: audio, at: t0.addingTimeInterval(Double(second))) { silentStall = (second, why) }
+        }
+        let stopped = try #require(silentStall, "the audio clock stopped at 24 s")
+        #expect(stopped.at == 32)
+        #expect(stopped.why == "only 300 bytes/s and 0.0 s of audio in 8 s (under 2000 bytes/s and under half real time)")
     }
 }
