@@ -108,7 +108,8 @@ struct APIResponder: Sendable {
             let report = HealthReport(document: await backend.currentDocument(), engineAlive: await backend.engineAlive())
             return .json(report, status: report.status == .down ? .serviceUnavailable : .ok)
         case .metrics:
-            let body = metrics.render(document: await backend.currentDocument(), hub: hub, history: backend.history)
+            let body = metrics.render(document: await backend.currentDocument(), hub: hub, history: backend.history,
+                                      audio: await backend.liveAudio())
             return .full(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: body)
         case .screen:
             return .full(status: .ok, headers: [("Content-Type", "text/html; charset=utf-8"),

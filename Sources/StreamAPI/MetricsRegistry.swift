@@ -38,8 +38,11 @@ public final class MetricsRegistry: Sendable {
         counter.increment()
     }
 
-    /// The exposition text for `document`, `hub` and the streams' `history`.
-    public func render(document: StateDocument, hub: EventHub, history: HistoryRecorder? = nil) -> [UInt8] {
+    /// The exposition text for `document`, `hub` and the streams' `history`; a metered
+    /// stream's level and silence come from `audio` (station → stream → its last measured
+    /// second) when it has the stream, else from the document.
+    public func render(document: StateDocument, hub: EventHub, history: HistoryRecorder? = nil,
+                       audio live: [String: [String: AudioStatus]] = [:]) -> [UInt8] {
         let scrape = PrometheusCollectorRegistry()
         scrape.makeGauge(descriptor: .init(namespace: "streamd", metricName: "state_sequence", unitName: "",
                                            helpText: "The sequence number of the state document"))
@@ -54,7 +57,7 @@ public final class MetricsRegistry: Sendable {
         let sourceOK = MetricNameDescriptor(namespace: "streamd", metricName: "source_ok", unitName: "",
                                             helpText: "1 while every source of this kind answers (not error, stale or pending)")
         let level = MetricNameDescriptor(namespace: "streamd", metricName: "stream_audio_level", unitName: "dbfs",
-                                         helpText: "A metered stream's RMS level (loudest channel), as the state document last has it")
+                                         helpText: "A metered stream's RMS level (loudest channel) over its last measured second")
         let silent = MetricNameDescriptor(namespace: "streamd", metricName: "stream_silent", unitName: "",
                                           helpText: "1 while a metered stream is dead air (silent for its after)")
         for station in document.stations {
@@ -62,7 +65,7 @@ public final class MetricsRegistry: Sendable {
             for stream in station.streams {
                 let labels = [("station", station.id), ("stream", stream.id)]
                 scrape.makeGauge(descriptor: streamUp, labels: labels).set(to: stream.status == .up ? 1 : 0)
-                if let audio = stream.audio {
+                if let audio = live[station.id]?[stream.id] ?? stream.audio {
                     scrape.makeGauge(descriptor: level, labels: labels).set(to: audio.levelDb)
                     scrape.makeGauge(descriptor: silent, labels: labels).set(to: audio.silentSince == nil ? 0 : 1)
                 }

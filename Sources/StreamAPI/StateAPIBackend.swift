@@ -18,6 +18,9 @@ public protocol StateAPIBackend: Sendable {
     /// The streams' histories (`/v1/streams/{station}/{stream}/history`, the seconds counters
     /// of `/metrics`), when the backend keeps them.
     var history: HistoryRecorder? { get }
+    /// Each metered stream's last measured second, by station and stream id, when the backend
+    /// has newer readings than the document (whose level alone refreshes at most once a minute).
+    func liveAudio() async -> [String: [String: AudioStatus]]
 }
 
 extension StateAPIBackend {
@@ -25,6 +28,8 @@ extension StateAPIBackend {
     public var snapshot: DocumentSnapshot? { nil }
     /// No histories: the history route answers 404.
     public var history: HistoryRecorder? { nil }
+    /// No readings beyond the document's.
+    public func liveAudio() async -> [String: [String: AudioStatus]] { [:] }
 }
 
 /// A refused reload: what is wrong with the new configuration.

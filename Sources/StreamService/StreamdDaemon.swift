@@ -230,6 +230,11 @@ public final class StreamdDaemon: StateAPIBackend {
         await supervisor.store.current
     }
 
+    /// The metered streams' last measured seconds, for `/metrics`.
+    public func liveAudio() async -> [String: [String: AudioStatus]] {
+        await supervisor.store.liveAudio
+    }
+
     /// Polls now.
     public func refresh(station: String?) async -> Bool {
         supervisor.refresh(station: station)

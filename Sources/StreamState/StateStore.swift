@@ -83,6 +83,19 @@ public actor StateStore {
     /// The current document.
     public var current: StateDocument { document }
 
+    /// Each metered stream's last measured second, by station and stream id. Newer than the
+    /// document's `audio`, whose level alone refreshes it at most once a minute: `/metrics`
+    /// exports these. Streams without a reading (not metered, not carrying audio) are absent.
+    public var liveAudio: [String: [String: AudioStatus]] {
+        var levels: [String: [String: AudioStatus]] = [:]
+        for (station, input) in inputs {
+            for record in input.streams {
+                if let audio = record.audio { levels[station, default: [:]][record.spec.id] = audio }
+            }
+        }
+        return levels
+    }
+
     /// The configured stations.
     public var stations: [StationSpec] { specs }
 

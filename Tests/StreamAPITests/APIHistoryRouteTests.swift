@@ -59,4 +59,20 @@ struct APIHistoryRouteTests {
             #expect(text.contains(#"streamd_stream_seconds_total{station="wvia-fm",stream="main",status="silent"} 0"#))
         }
     }
+
+    @Test("/metrics: a metered stream's level and silence from the newest reading, not the document's minute-old one")
+    func liveLevels() async throws {
+        var document = StateDocument.apiSample()
+        document.stations[0].streams[0].audio = AudioStatus(levelDb: -9, peakDb: -6)
+        try await withAPIServer(document: document) { api in
+            let documentOnly = try await api.request("/metrics").text
+            #expect(documentOnly.contains(#"streamd_stream_audio_level_dbfs{station="wvia-fm",stream="main"} -9.0"#), "\(documentOnly)")
+            #expect(documentOnly.contains(#"streamd_stream_silent{station="wvia-fm",stream="main"} 0"#))
+            await api.backend.set(audio: ["wvia-fm": ["main": AudioStatus(levelDb: -120, peakDb: -120, silentSince: apiTestNow)]])
+            let live = try await api.request("/metrics").text
+            #expect(live.contains(#"streamd_stream_audio_level_dbfs{station="wvia-fm",stream="main"} -120.0"#), "\(live)")
+            #expect(live.contains(#"streamd_stream_silent{station="wvia-fm",stream="main"} 1"#))
+            #expect(!live.contains(#"streamd_stream_audio_level_dbfs{station="wvia-hd2""#), "a stream without a reading has no level")
+        }
+    }
 }

@@ -13,6 +13,8 @@ actor TestBackend: StateAPIBackend {
     var refreshed: [String?] = []
     var reloads = 0
     var reloadError: ReloadError?
+    /// The metered streams' newest readings (the daemon's store keeps them ahead of the document).
+    var audio: [String: [String: AudioStatus]] = [:]
 
     /// The snapshot the read routes are answered from on the event loop (as the daemon's);
     /// nil makes every route go through ``currentDocument()``.
@@ -46,12 +48,15 @@ actor TestBackend: StateAPIBackend {
 
     func engineAlive() -> Bool { alive }
 
+    func liveAudio() -> [String: [String: AudioStatus]] { audio }
+
     func set(_ document: StateDocument) {
         self.document = document
         snapshot?.publish(document, changed: nil)
         history?.publish(document, changed: nil)
     }
     func set(alive: Bool) { self.alive = alive }
+    func set(audio: [String: [String: AudioStatus]]) { self.audio = audio }
     func set(reloadError: ReloadError?) { self.reloadError = reloadError }
 }
 

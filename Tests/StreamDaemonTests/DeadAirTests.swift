@@ -121,6 +121,15 @@ struct DeadAirTests {
             return s["status"] as? String == "up" && s["error"] is NSNull
         }
         playing.withLock { $0 = quiet }
+        // /metrics has each second's level (the store's newest reading), well before the document.
+        func metricLevel() async throws -> Double? {
+            let prefix = "streamd_stream_audio_level_dbfs{station=\"test-fm\",stream=\"main\"} "
+            let metrics = try await daemon.get("/metrics").text
+            return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }
+        }
+        try await eventually("quiet music's level in /metrics", timeout: .seconds(15)) {
+            try await metricLevel().map { abs($0 - -30) < 1.5 } == true
+        }
         // The level alone is bookkeeping: it reaches the document with the station's next change,
         // or a minute after its last version (the up above), whichever comes first.
         try await eventually("quiet music measured", timeout: .seconds(75)) { level(try await stream()).map { abs($0 - -30) < 1.5 } == true }

@@ -42,6 +42,31 @@ struct StateStoreTests {
         #expect(published == [start + 1, start + 2])
     }
 
+    @Test("a metered stream's level alone is no new version, yet liveAudio has every second; silence starting is a change")
+    func liveAudioLevels() async {
+        let clock = ManualClock()
+        let store = StateStore(stations: [spec], live: "s", previous: nil, clock: clock.read)
+        #expect(await store.liveAudio.isEmpty)
+        await store.apply(.stream(station: "s", index: 0, .up(StreamHead(), at: clock.read())))
+        await store.apply(.stream(station: "s", index: 0, .audio(AudioStatus(levelDb: -9, peakDb: -6), at: clock.read())))
+        let base = await store.current.sequence
+        #expect(await store.current.stations[0].streams[0].audio?.levelDb == -9)
+        for level in [-12.0, -20, -30] {
+            clock.advance(1)
+            await store.apply(.stream(station: "s", index: 0, .audio(AudioStatus(levelDb: level, peakDb: level + 3), at: clock.read())))
+        }
+        #expect(await store.current.sequence == base, "the level alone is bookkeeping")
+        #expect(await store.current.stations[0].streams[0].audio?.levelDb == -9, "the document keeps the level it was written with")
+        #expect(await store.liveAudio == ["s": ["main": AudioStatus(levelDb: -30, peakDb: -27)]])
+        clock.advance(1)
+        let silent = AudioStatus(levelDb: -120, peakDb: -120, silentSince: clock.read().addingTimeInterval(-3))
+        await store.apply(.stream(station: "s", index: 0, .audio(silent, at: clock.read())))
+        #expect(await store.current.sequence == base + 1, "silence is a change")
+        #expect(await store.liveAudio["s"]?["main"] == silent)
+        await store.apply(.stream(station: "s", index: 0, .down(ErrorValue(kind: "eof", message: "ended", at: clock.read()))))
+        #expect(await store.liveAudio.isEmpty, "a stream that carries no audio has no reading")
+    }
+
     @Test("a probe of a stream that is up (connecting, then up again) is no reconnection and no new version")
     func probeWhileUp() async {
         let clock = ManualClock()
