@@ -13,7 +13,6 @@ public final class MP3Decoder: AudioDecoder {
     }
 
     private let handle: OpaquePointer
-    private var output = [UInt8](repeating: 0, count: 64 * 1024)
     /// The sample rate and channels of the audio decoded so far (0 before the first frame).
     public private(set) var sampleRate = 0
     /// Channels.
@@ -38,38 +37,45 @@ public final class MP3Decoder: AudioDecoder {
         mpg123_delete(handle)
     }
 
-    /// Feeds `bytes`; `samples` gets each run of decoded samples with the format they are in
-    /// (`sampleRate`, `channels`). Decoding errors of a frame are skipped (the next frame
+    /// Feeds `bytes`; `samples` gets each frame's samples with the format they are in
+    /// (`sampleRate`, `channels`), straight from libmpg123's buffer (no copy). Frame by frame
+    /// (`mpg123_decode_frame`), so a format change mid-chunk never relabels the samples before
+    /// it (the fuzz target `audio` found that with `mpg123_decode`, which fills one buffer
+    /// across the change). Decoding errors of a frame are skipped (the next frame
     /// resynchronises); returns the number of samples decoded.
     @discardableResult
     public func feed(_ bytes: UnsafeRawBufferPointer,
                      samples: (UnsafeBufferPointer<Float>, _ sampleRate: Int, _ channels: Int) -> Void) -> Int {
-        var decoded = 0
-        var input = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        var inputCount = bytes.count
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            guard mpg123_feed(handle, base.assumingMemoryBound(to: UInt8.self), bytes.count) == MPG123_OK.rawValue else { return 0 }
+        }
+        var decoded = 0, errors = 0
         while true {
-            var done = 0
-            let result = output.withUnsafeMutableBytes { out in
-                mpg123_decode(handle, input, inputCount, out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count, &done)
-            }
-            input = nil
-            inputCount = 0
+            var frame: off_t = 0
+            var audio: UnsafeMutablePointer<UInt8>?
+            var size = 0
+            let result = mpg123_decode_frame(handle, &frame, &audio, &size)
             if result == MPG123_NEW_FORMAT.rawValue {
                 var rate = 0, channelCount: Int32 = 0, encoding: Int32 = 0
                 mpg123_getformat(handle, &rate, &channelCount, &encoding)
                 sampleRate = rate
                 channels = Int(channelCount)
+                continue
             }
-            if done > 0, channels > 0 {
-                let count = done / MemoryLayout<Float>.size
-                output.withUnsafeBytes { raw in
-                    samples(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: Float.self), count: count),
-                            sampleRate, channels)
+            if result == MPG123_OK.rawValue, let audio, size > 0, channels > 0 {
+                let count = size / MemoryLayout<Float>.size
+                audio.withMemoryRebound(to: Float.self, capacity: count) { floats in
+                    samples(UnsafeBufferPointer(start: floats, count: count), sampleRate, channels)
                 }
                 decoded += count
+                continue
             }
             if result == MPG123_NEED_MORE.rawValue || result == MPG123_DONE.rawValue { return decoded }
-            if result != MPG123_OK.rawValue && result != MPG123_NEW_FORMAT.rawValue && done == 0 { return decoded }
+            // An error: libmpg123 resynchronises on the next frame; a few tries, then wait for more bytes.
+            if result != MPG123_OK.rawValue {
+                errors += 1
+                if errors > 8 { return decoded }
+            }
         }
     }
 }

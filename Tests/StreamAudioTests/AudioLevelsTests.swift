@@ -68,6 +68,45 @@ struct AudioLevelsTests {
         #expect(try Self.levels(mp3, codec: codec, chunk: mp3.count) == seconds)
     }
 
+    @Test("a relay switching sources mid-stream (44.1 kHz stereo MP3, then 22.05 kHz mono): each frame's samples in their own format, in any chunking")
+    func formatChangeMidStream() throws {
+        let ffmpeg = try requireTool("ffmpeg")
+        func mp3(_ rate: Int, channels: Int) throws -> [UInt8] {
+            let path = NSTemporaryDirectory() + "streamd-switch-\(UUID().uuidString).mp3"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ffmpeg)
+            process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=\(rate):duration=2",
+                                 "-ac", "\(channels)", "-c:a", "libmp3lame", "-b:a", "64k", "-write_xing", "0", "-id3v2_version", "0", path]
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw TestFailure("ffmpeg exited \(process.terminationStatus)") }
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        let stream = try mp3(44100, channels: 2) + mp3(22050, channels: 1)
+        func samplesPerFormat(chunk: Int) throws -> [String: Int] {
+            let decoder = try AudioCodec.mp3.makeDecoder()
+            var counts: [String: Int] = [:]
+            var offset = 0
+            while offset < stream.count {
+                let end = min(stream.count, offset + chunk)
+                stream[offset..<end].withUnsafeBytes { raw in
+                    decoder.feed(raw) { samples, rate, channels in counts["\(rate)x\(channels)", default: 0] += samples.count }
+                }
+                offset = end
+            }
+            return counts
+        }
+        let whole = try samplesPerFormat(chunk: stream.count)
+        // 2 s each, give or take the encoder's padding (a frame is 1,152 samples a channel at
+        // 44.1 kHz, 576 at 22.05 kHz).
+        #expect(abs((whole["44100x2"] ?? 0) - 2 * 44100 * 2) <= 3 * 1152 * 2, "\(whole)")
+        #expect(abs((whole["22050x1"] ?? 0) - 2 * 22050) <= 3 * 576, "\(whole)")
+        #expect(whole.count == 2, "\(whole)")
+        #expect(try samplesPerFormat(chunk: 997) == whole)
+        #expect(try samplesPerFormat(chunk: 1) == whole)
+    }
+
     @Test("the detector: dead air once it lasted `after`, dated from its start; quiet music (−30 dBFS) never")
     func silence() throws {
         let seconds = try Self.levels(try Self.mp3.get(), chunk: 4096)
