@@ -300,7 +300,7 @@ public struct StreamStatus: Codable, Sendable, Equatable {
     /// Connections made since the stream was last up (0 while up): a stalled stream whose
     /// reconnections bring only a trickle counts them here.
     public var reconnects: Int
-    /// The audio's level and silence, for a stream with `silence` set (MP3 or AAC), while it carries
+    /// The audio's level and silence, for a stream with `silence` set (MP3, AAC, Ogg Vorbis or Opus), while it carries
     /// audio; else null.
     public var audio: AudioStatus?
 

@@ -61,7 +61,7 @@ public struct StreamSpec: Sendable, Equatable {
     public var probeInterval: Duration
     /// Title charset override (nil: UTF-8, else Latin-1).
     public var charset: TextCharset?
-    /// Dead-air detection (the stream's audio decoded and measured; MP3 and AAC streams), if set.
+    /// Dead-air detection (the stream's audio decoded and measured; MP3, AAC, Ogg Vorbis and Opus streams), if set.
     public var silence: SilenceSpec?
 
     /// Creates a stream spec.
