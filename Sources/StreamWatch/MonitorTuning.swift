@@ -1,9 +1,12 @@
 /// The time constants of watching, in one place. Defaults suit real stations; tests shrink
 /// them to see a stall or a reconnect in seconds.
 public struct MonitorTuning: Sendable, Equatable {
-    /// A followed stream slower than this many bytes per second...
+    /// A followed stream slower than this many bytes per second (or than half its announced
+    /// bitrate, when that is lower; unless its audio clock, Ogg's granules or the dead-air
+    /// meter's decoded seconds, counts half real time)...
     public var stallBytesPerSecond: Int = 2000
-    /// ...over this window is stalled (libcurl's low-speed limit ends the transfer).
+    /// ...over this window is stalled (the stream session ends the transfer; libcurl's
+    /// low-speed limit, where nothing arrives; a probe's libcurl limit is the full rate).
     public var stallWindow: Duration = .seconds(8)
     /// The first reconnect delay of a followed stream.
     public var reconnectInitial: Duration = .seconds(1)

@@ -2,9 +2,10 @@ import Foundation
 
 /// Whether a followed stream's audio still flows, judged window by window as chunks arrive.
 ///
-/// A window is fine when it brought `bytesPerSecond` on average, or, for a stream that tells
-/// its audio time (Ogg's granule positions), at least half of its length in audio: Vorbis or
-/// Opus dead air takes a few hundred bytes a second and is a silent stream, not a stalled one.
+/// A window is fine when it brought `bytesPerSecond` on average, or, for a stream whose audio
+/// time is known (Ogg's granule positions, a metered stream's decoded seconds), at least half
+/// of its length in audio: Vorbis, Opus or AAC dead air takes a few hundred bytes a second and
+/// is a silent stream, not a stalled one.
 /// A window with neither is a stall. Nothing arriving at all never reaches this (no chunk,
 /// no call): libcurl's low-speed floor ends that transfer.
 struct StallWatch: Sendable {

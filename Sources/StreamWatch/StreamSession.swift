@@ -143,9 +143,10 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         // rate, a probe when it got its first title or `probeAudioBytes` of audio. A server that
         // sends its head and a trickle is not on the air.
         if !probe {
-            sustained = SustainedRate(bytesPerSecond: tuning.sustainedBytesPerSecond(announcedKbps: icy.bitrate),
-                                      seconds: tuning.upAfterSeconds, from: now)
-            stallWatch = StallWatch(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow, from: now)
+            // The same rate both ways: a 16 kbit/s stream announcing it is held to 1000 bytes/s.
+            let rate = tuning.sustainedBytesPerSecond(announcedKbps: icy.bitrate)
+            sustained = SustainedRate(bytesPerSecond: rate, seconds: tuning.upAfterSeconds, from: now)
+            stallWatch = StallWatch(bytesPerSecond: rate, window: tuning.stallWindow, from: now)
         }
         report(.connected(head, at: now))
         if let unusableMetaint {
@@ -213,10 +214,12 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         return true
     }
 
-    /// The audio time the stream has delivered, when it tells it (Ogg's granule positions).
+    /// The audio time the stream has delivered, when known: Ogg's granule positions, else the
+    /// seconds the dead-air meter decoded (a metered MP3 or AAC stream); nil for an unmetered
+    /// MP3 or AAC stream, judged by its bytes alone.
     private var audioTime: Double? {
         if case .ogg(let tracker) = decoder { return tracker.audioSeconds }
-        return nil
+        return audioMeter?.decodedSeconds
     }
 
     // MARK: Audio or not

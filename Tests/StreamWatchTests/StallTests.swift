@@ -73,6 +73,74 @@ struct StallTests {
         }
     }
 
+    @Test("a low-bitrate stream announcing it (icy-br 8, 800 bytes/s) is up and stays up; the same bytes unannounced are under the 1000 bytes/s limit: stalled")
+    func lowBitrateAnnounced() async throws {
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/low", .icyStream(metaint: 800, bytesPerSecond: 800, extraHeaders: [("icy-name", "Low FM"), ("icy-br", "8")]))
+        server.route("/unannounced", .icyStream(metaint: 800, bytesPerSecond: 800))
+        let low = streamStation(server.url("/low"))
+        var unannounced = streamStation(server.url("/unannounced"))
+        unannounced.id = "other-fm"
+        try await withSupervisor([low, unannounced]) { _, store in
+            _ = try await waitFor(store, station: "test-fm", "the announced stream up") { $0.streams.first?.status == .up }
+            var statuses: [StreamStatus.Status] = []
+            let end = ContinuousClock.now + .seconds(6)
+            while ContinuousClock.now < end {
+                if let status = await store.current.station("test-fm")?.streams.first?.status { statuses.append(status) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(statuses.allSatisfy { $0 == .up }, "held to half of 8 kbit/s (500 bytes/s), not 1000: \(statuses)")
+            let other = try await waitFor(store, station: "other-fm", "the unannounced stream stalled") { $0.streams.first?.status == .stalled }
+            #expect(other.streams.first?.error?.message.contains("under 1000 bytes/s") == true, "\(String(describing: other.streams.first?.error))")
+        }
+    }
+
+    @Test("AAC dead air (ffmpeg's encoder: about 565 bytes/s, sent at its real pace): metered, it is silent and never stalled; unmetered, judged by its bytes, stalled")
+    func aacSilenceByItsClock() async throws {
+        let ffmpeg = try requireTool("ffmpeg")
+        let path = NSTemporaryDirectory() + "streamd-silent-\(UUID().uuidString).aac"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ffmpeg)
+        process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=0|0:s=44100:d=10",
+                             "-c:a", "aac", "-b:a", "128k", "-f", "adts", path]
+        try process.run()
+        process.waitUntilExit()
+        let aac = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(aac.count < 10 * 1000, "digital silence under 1000 bytes/s (the limit here): \(aac.count / 10) bytes/s")
+        let tenth = max(1, aac.count / 100)   // 10 s of audio in 100 ms pieces: its real pace, looped
+        var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/aac"), ("icy-name", "Quiet FM")],
+                                  body: .generated { i in (0..<tenth).map { aac[(i * tenth + $0) % aac.count] } })
+        route.dribble = (tenth, .milliseconds(100))
+        let server = try await LoopbackServer.start()
+        defer { Task { await server.shutdown() } }
+        server.route("/metered.aac", route)
+        server.route("/plain.aac", route)
+        let metered = StationSpec(id: "test-fm", name: "Test FM", timeZone: TimeZone(identifier: "America/New_York")!,
+                                  streams: [StreamSpec(id: "main", url: server.url("/metered.aac"),
+                                                       silence: SilenceSpec(thresholdDb: -40, after: .seconds(1)))])
+        var plain = streamStation(server.url("/plain.aac"))
+        plain.id = "other-fm"
+        var tuning = fastTuning
+        tuning.stallWindow = .seconds(2)   // the meter decodes on its own queue, a little behind the bytes
+        try await withSupervisor([metered, plain], tuning: tuning) { _, store in
+            let silent = try await waitFor(store, station: "test-fm", "the metered stream degraded for silence") {
+                $0.streams.first?.status == .degraded
+            }
+            #expect(silent.streams.first?.error?.kind == "silence")
+            var statuses: [StreamStatus.Status] = []
+            let end = ContinuousClock.now + .seconds(8)
+            while ContinuousClock.now < end {
+                if let status = await store.current.station("test-fm")?.streams.first?.status { statuses.append(status) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(statuses.allSatisfy { $0 == .degraded }, "silent, not stalled, by the seconds its meter decoded: \(statuses)")
+            let other = try await waitFor(store, station: "other-fm", "the unmetered stream stalled") { $0.streams.first?.status == .stalled }
+            #expect(other.streams.first?.error?.message.contains("under 1000 bytes/s") == true, "\(String(describing: other.streams.first?.error))")
+        }
+    }
+
     @Test("the sustained-rate check: the connect burst does not count; a trickle never gets there; steady audio does after the window")
     func sustainedRate() {
         let t0 = Date(timeIntervalSince1970: 0)
