@@ -8,7 +8,7 @@ import Testing
 struct DaemonRoutesTests {
     /// Starts a loopback station and a daemon watching it, waits until it has settled (stream
     /// up, sources ok, program and song known), then runs `body`.
-    func withSettledDaemon(interval: String = "1s",
+    func withSettledDaemon(interval: String = LoopbackStation.interval,
                            _ body: (DaemonProcess, LoopbackStation) async throws -> Void) async throws {
         try await withLoopback { server in
             let station = try LoopbackStation(server: server)

@@ -8,7 +8,7 @@ import Testing
 struct RestartTests {
     /// Runs `body` with a loopback station and a sandbox holding its configuration; stops
     /// every daemon in `daemons` and removes the sandbox afterwards, whatever happens.
-    func withSandbox(interval: String = "1s", metaint: Int = 1000,
+    func withSandbox(interval: String = LoopbackStation.interval, metaint: Int = 1000,
                      _ body: (DaemonSandbox, LoopbackStation, DaemonList) async throws -> Void) async throws {
         try await withLoopback { server in
             let station = try LoopbackStation(server: server, metaint: metaint)

@@ -16,6 +16,8 @@ final class LoopbackStation: Sendable {
     let programEnd: Date
     static let programName = "Morning Edition"
     static let nextName = "Here and Now"
+    /// How often the daemon polls the station's sources unless a test says otherwise.
+    static let interval = "2s"
 
     var streamPath: String { "/\(id)/live" }
     var tritonPath: String { "/\(id)/triton" }
@@ -77,8 +79,11 @@ final class LoopbackStation: Sendable {
             """
     }
 
-    /// The `[[station]]` table for this station.
-    func toml(interval: String = "1s", tagline: String? = "99.9 Loopback") -> String {
+    /// The `[[station]]` table for this station. The sources poll every 2 s, so one goes
+    /// `stale` (no good answer for 3 intervals) only after 6 s: at 1 s, a 2-core machine running
+    /// a whole suite's daemons at once held a poll back over 3 s now and then, the source read
+    /// stale and "the station to settle" timed out (CI of 726e817, three tests).
+    func toml(interval: String = LoopbackStation.interval, tagline: String? = "99.9 Loopback") -> String {
         """
 
         [[station]]
@@ -106,7 +111,7 @@ final class LoopbackStation: Sendable {
     }
 
     /// A whole configuration: `[daemon]` with the sandbox's socket and state file, then `stations`.
-    static func config(_ sandbox: DaemonSandbox, _ stations: [LoopbackStation], interval: String = "1s",
+    static func config(_ sandbox: DaemonSandbox, _ stations: [LoopbackStation], interval: String = LoopbackStation.interval,
                        live: String? = nil) -> String {
         var text = """
             [daemon]
