@@ -16,9 +16,6 @@ final class AudioMeter: Sendable {
     private let queue = DispatchQueue(label: "streamd.audio-meter")
     private let state: NIOLockedValueBox<State>
     private let stopped = NIOLockedValueBox(false)
-    /// Seconds of audio decoded so far: set after each chunk, apart from `state` (which the
-    /// queue holds while decoding), so the engine thread reads it without waiting.
-    private let decoded = NIOLockedValueBox(0.0)
     private let report: @Sendable (AudioStatus, Date) -> Void
 
     private struct State: @unchecked Sendable {
@@ -49,11 +46,6 @@ final class AudioMeter: Sendable {
         queue.async { [self] in measure(chunk) }
     }
 
-    /// Seconds of audio decoded so far (from the samples and their rate): the stream's audio
-    /// clock, for telling a codec's tiny silent frames (AAC, Vorbis: a few hundred bytes a
-    /// second) from a stall. Lags the bytes by the meter's queue.
-    var decodedSeconds: Double { decoded.withLockedValue { $0 } }
-
     /// Nothing is reported after this (the session ended).
     func stop() {
         stopped.withLockedValue { $0 = true }
@@ -61,7 +53,6 @@ final class AudioMeter: Sendable {
 
     private func measure(_ chunk: [UInt8]) {
         var readings: [(AudioStatus, Date)] = []
-        var seconds = 0.0
         state.withLockedValue { state in
             guard !state.broken else { return }
             if state.decoder == nil {
@@ -69,7 +60,6 @@ final class AudioMeter: Sendable {
             }
             _ = chunk.withUnsafeBytes { raw in
                 state.decoder?.feed(raw) { samples, rate, channels in
-                    seconds += Double(samples.count / max(1, channels)) / Double(max(1, rate))
                     if state.levels?.sampleRate != rate || state.levels?.channels != channels {
                         state.levels = AudioLevels(sampleRate: rate, channels: channels)
                     }
@@ -85,7 +75,6 @@ final class AudioMeter: Sendable {
                 }
             }
         }
-        if seconds > 0 { decoded.withLockedValue { $0 += seconds } }
         guard !stopped.withLockedValue({ $0 }) else { return }
         for (reading, at) in readings { report(reading, at) }
     }

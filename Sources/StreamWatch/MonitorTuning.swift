@@ -2,8 +2,8 @@
 /// them to see a stall or a reconnect in seconds.
 public struct MonitorTuning: Sendable, Equatable {
     /// A followed stream slower than this many bytes per second (or than half its announced
-    /// bitrate, when that is lower; unless its audio clock, Ogg's granules or the dead-air
-    /// meter's decoded seconds, counts half real time)...
+    /// bitrate, when that is lower; unless its audio clock, Ogg's granules or its MP3 or ADTS
+    /// frame headers, counts half real time)...
     public var stallBytesPerSecond: Int = 2000
     /// ...over this window is stalled (the stream session ends the transfer; libcurl's
     /// low-speed limit, where nothing arrives; a probe's libcurl limit is the full rate).

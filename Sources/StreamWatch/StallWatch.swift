@@ -3,7 +3,7 @@ import Foundation
 /// Whether a followed stream's audio still flows, judged window by window as chunks arrive.
 ///
 /// A window is fine when it brought `bytesPerSecond` on average, or, for a stream whose audio
-/// time is known (Ogg's granule positions, a metered stream's decoded seconds), at least half
+/// time is known (Ogg's granule positions, MP3 or ADTS frame headers), at least half
 /// of its length in audio: Vorbis, Opus or AAC dead air takes a few hundred bytes a second and
 /// is a silent stream, not a stalled one.
 /// A window with neither is a stall. Nothing arriving at all never reaches this (no chunk,

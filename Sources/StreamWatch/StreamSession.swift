@@ -73,6 +73,9 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
     private var contentType: String?
     /// Dead-air detection of an MP3 stream with `silence` set: its audio goes here too.
     private var audioMeter: AudioMeter?
+    /// The audio time of a followed MP3 or AAC stream, from its frame headers (Ogg has its
+    /// granule positions): what the stall rule counts beside the bytes.
+    private var frameClock: AudioFrameClock?
 
     init(spec: StreamSpec, charset: TextCharset?, probe: Bool, tuning: MonitorTuning, metadataHealth: MetadataHealth,
          clock: @escaping @Sendable () -> Date, report: @escaping @Sendable (StreamEvent) -> Void) {
@@ -147,6 +150,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
             let rate = tuning.sustainedBytesPerSecond(announcedKbps: icy.bitrate)
             sustained = SustainedRate(bytesPerSecond: rate, seconds: tuning.upAfterSeconds, from: now)
             stallWatch = StallWatch(bytesPerSecond: rate, window: tuning.stallWindow, from: now)
+            if !isOgg { frameClock = AudioFrameClock() }
         }
         report(.connected(head, at: now))
         if let unusableMetaint {
@@ -164,12 +168,14 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         case .undecided, .plain:
             audioBytes += bytes.count
             if sniffing { sniff(bytes) }
+            frameClock?.feed(bytes)
             audioMeter?.feed(bytes)
         case .icy(var demuxer):
             decoder = .plain  // release the enum's copy while mutating
             let blocks = demuxer.feed(bytes) { audio in
                 audioBytes += audio.count
                 if sniffing { sniff(audio) }
+                frameClock?.feed(audio)
                 audioMeter?.feed(audio)
             }
             decoder = .icy(demuxer)
@@ -214,12 +220,11 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
         return true
     }
 
-    /// The audio time the stream has delivered, when known: Ogg's granule positions, else the
-    /// seconds the dead-air meter decoded (a metered MP3 or AAC stream); nil for an unmetered
-    /// MP3 or AAC stream, judged by its bytes alone.
+    /// The audio time the stream has delivered: Ogg's granule positions, else the MP3 or ADTS
+    /// frames walked (zero for a stream of neither, judged by its bytes alone).
     private var audioTime: Double? {
         if case .ogg(let tracker) = decoder { return tracker.audioSeconds }
-        return audioMeter?.decodedSeconds
+        return frameClock?.seconds
     }
 
     // MARK: Audio or not
@@ -321,7 +326,7 @@ final class StreamSession: HTTPBodyHandler, @unchecked Sendable {
 
 /// Whether audio arrives at a sustained rate: after the connect burst (the first half second,
 /// which Icecast fills with up to 64 KiB), at least `seconds` of audio averaging
-/// `bytesPerSecond` or more, or, for a stream that tells its audio time (Ogg), three quarters
+/// `bytesPerSecond` or more, or, for a stream that tells its audio time (Ogg, MP3, ADTS), three quarters
 /// of real time in audio (Vorbis or Opus silence is a few hundred bytes a second). An average,
 /// not second-by-second buckets: Ogg and low-bitrate streams arrive in page-sized bursts a
 /// second or two apart. A trickle never gets there.

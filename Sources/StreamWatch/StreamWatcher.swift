@@ -123,7 +123,7 @@ public struct StreamWatcher: Sendable {
 
     /// libcurl's part in a followed stream's stall: ending a transfer where nothing at all
     /// arrives, and one whose server never answers, after `window`. (A trickle is the session's
-    /// to judge, by its bytes or, for Ogg, its audio time: see `StallWatch`.) libcurl averages
+    /// to judge, by its bytes or its audio time: see `StallWatch`.) libcurl averages
     /// the speed over the last 5 seconds, so bytes that stop are noticed about 5 s + `window`
     /// later (13 s by default; the old 2000 bytes/s limit took about 12.4 s on a 128 kbit/s
     /// stream, and called Vorbis silence a stall).

@@ -26,16 +26,22 @@ struct IcecastDeadAirTests {
         try await SharedIcecast.titles.with { ice in
             let sourceStart = Date()
             try await ice.startSource(mount, format: format, input: "aevalsrc=\(cycle)|\(cycle):s=44100")
+            // "plain" follows the same mount unmetered: its dead air is judged by the stall rule
+            // alone (Ogg pages, MP3 or ADTS frame headers as its clock), and must stay up.
             let stations = StationTOML.station("air", streams: [StationTOML.stream(ice.url(mount))
-                                                                + "  silence = { threshold = \"-40dB\", after = \"3s\" }\n"])
+                                                                + "  silence = { threshold = \"-40dB\", after = \"3s\" }\n",
+                                                                StationTOML.stream(ice.url(mount), id: "plain")])
             try await StreamdUnderTest.with(stations: stations) { streamd in
                 var samples: [(status: String, level: Double?, kind: String?, at: Date)] = []
+                var plain: [String] = []
                 let end = ContinuousClock.now + .seconds(40)
                 while ContinuousClock.now < end {
                     let state = try await streamd.daemon.get("/v1/state").object()
-                    let stream = ((state["stations"] as? [[String: Any]])?.first?["streams"] as? [[String: Any]])?.first ?? [:]
+                    let streams = (state["stations"] as? [[String: Any]])?.first?["streams"] as? [[String: Any]] ?? []
+                    let stream = streams.first { $0["id"] as? String == "main" } ?? [:]
                     samples.append((stream["status"] as? String ?? "?", (stream["audio"] as? [String: Any])?["levelDb"] as? Double,
                                     (stream["error"] as? [String: Any])?["kind"] as? String, Date()))
+                    plain.append(streams.first { $0["id"] as? String == "plain" }?["status"] as? String ?? "?")
                     try await Task.sleep(for: .milliseconds(250))
                 }
                 let shown = samples.map { "\($0.status) \($0.level.map { String($0) } ?? "-")" }.joined(separator: ", ")
@@ -48,6 +54,9 @@ struct IcecastDeadAirTests {
                 let firstUp = samples.firstIndex { $0.status == "up" } ?? samples.endIndex
                 #expect(!samples[firstUp...].contains { $0.status == "stalled" || $0.status == "down" },
                         "once up, never stalled or down: \(samples.map(\.status))")
+                let plainUp = plain.firstIndex(of: "up") ?? plain.endIndex
+                #expect(plainUp < plain.endIndex && plain[plainUp...].allSatisfy { $0 == "up" },
+                        "unmetered, through the silence too: up once up, never stalled: \(plain)")
                 let first = try #require(samples.firstIndex { $0.status == "degraded" }, "never degraded: \(shown)")
                 #expect(samples[first...].contains { $0.status == "up" }, "up again after the silence: \(shown)")
                 Self.printLatencies(samples.map { ($0.status, $0.at) }, sourceStart: sourceStart, format: format)

@@ -96,7 +96,7 @@ struct StallTests {
         }
     }
 
-    @Test("AAC dead air (ffmpeg's encoder: about 565 bytes/s, sent at its real pace): metered, it is silent and never stalled; unmetered, judged by its bytes, stalled")
+    @Test("AAC dead air (ffmpeg's encoder: about 565 bytes/s, sent at its real pace): metered, silent; metered or not, never stalled (its frames are the clock); the same bytes at 0.4 of their pace: stalled")
     func aacSilenceByItsClock() async throws {
         let ffmpeg = try requireTool("ffmpeg")
         let path = NSTemporaryDirectory() + "streamd-silent-\(UUID().uuidString).aac"
@@ -117,27 +117,37 @@ struct StallTests {
         defer { Task { await server.shutdown() } }
         server.route("/metered.aac", route)
         server.route("/plain.aac", route)
+        var slow = route
+        slow.dribble = (tenth, .milliseconds(250))   // 0.4 s of audio a second: under half real time
+        server.route("/slow.aac", slow)
         let metered = StationSpec(id: "test-fm", name: "Test FM", timeZone: TimeZone(identifier: "America/New_York")!,
                                   streams: [StreamSpec(id: "main", url: server.url("/metered.aac"),
                                                        silence: SilenceSpec(thresholdDb: -40, after: .seconds(1)))])
         var plain = streamStation(server.url("/plain.aac"))
         plain.id = "other-fm"
+        var starved = streamStation(server.url("/slow.aac"))
+        starved.id = "slow-fm"
         var tuning = fastTuning
-        tuning.stallWindow = .seconds(2)   // the meter decodes on its own queue, a little behind the bytes
-        try await withSupervisor([metered, plain], tuning: tuning) { _, store in
+        tuning.stallWindow = .seconds(2)
+        try await withSupervisor([metered, plain, starved], tuning: tuning) { _, store in
             let silent = try await waitFor(store, station: "test-fm", "the metered stream degraded for silence") {
                 $0.streams.first?.status == .degraded
             }
             #expect(silent.streams.first?.error?.kind == "silence")
+            _ = try await waitFor(store, station: "other-fm", "the unmetered stream up") { $0.streams.first?.status == .up }
             var statuses: [StreamStatus.Status] = []
+            var others: [StreamStatus.Status] = []
             let end = ContinuousClock.now + .seconds(8)
             while ContinuousClock.now < end {
                 if let status = await store.current.station("test-fm")?.streams.first?.status { statuses.append(status) }
+                if let status = await store.current.station("other-fm")?.streams.first?.status { others.append(status) }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            #expect(statuses.allSatisfy { $0 == .degraded }, "silent, not stalled, by the seconds its meter decoded: \(statuses)")
-            let other = try await waitFor(store, station: "other-fm", "the unmetered stream stalled") { $0.streams.first?.status == .stalled }
-            #expect(other.streams.first?.error?.message.contains("under 1000 bytes/s") == true, "\(String(describing: other.streams.first?.error))")
+            #expect(statuses.allSatisfy { $0 == .degraded }, "metered: silent, not stalled: \(statuses)")
+            #expect(others.allSatisfy { $0 == .up }, "unmetered: up, not stalled, by its frames' time: \(others)")
+            let slowFM = try await waitFor(store, station: "slow-fm", "the starved stream stalled") { $0.streams.first?.status == .stalled }
+            let message = slowFM.streams.first?.error?.message ?? ""
+            #expect(message.contains("under 1000 bytes/s and under half real time"), "\(message)")
         }
     }
 
