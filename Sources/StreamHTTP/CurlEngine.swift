@@ -267,6 +267,24 @@ public final class CurlEngine: @unchecked Sendable {
             return
         }
         active[easy] = transfer
+        if let limit = transfer.request.idleLimit { watchIdle(transfer, limit: limit, at: .now + limit) }
+    }
+
+    /// Checks `transfer` at `deadline` for body bytes within its idle limit; ends it as
+    /// stalled when none arrived for `limit`, else looks again `limit` after the last ones.
+    /// Before the first body bytes it only looks again: libcurl's low-speed limit and time
+    /// limits cover a server that never answers. One timer per transfer, rearmed.
+    private func watchIdle(_ transfer: CurlTransfer, limit: Duration, at deadline: ContinuousClock.Instant) {
+        schedule(at: deadline) { [weak self, weak transfer] in
+            guard let self, let transfer, let easy = transfer.easy, self.active[easy] === transfer else { return }
+            let now = ContinuousClock.now
+            guard let last = transfer.lastArrival else { return self.watchIdle(transfer, limit: limit, at: now + limit) }
+            guard now - last >= limit else { return self.watchIdle(transfer, limit: limit, at: last + limit) }
+            self.active.removeValue(forKey: easy)
+            curl_multi_remove_handle(self.multi, easy)
+            transfer.finish(HTTPError(kind: .stalled, message: "nothing arrived for \(limit.components.seconds) s",
+                                      url: transfer.request.url))
+        }
     }
 
     private func remove(_ transfer: CurlTransfer, because reason: String) {

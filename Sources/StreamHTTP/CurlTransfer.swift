@@ -27,6 +27,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers = HTTPHeaders()
     private var headDelivered = false
     private var bodyBytes = 0
+    /// When the last body bytes arrived (nil before the first): the idle limit's reference.
+    private(set) var lastArrival: ContinuousClock.Instant?
     /// Why a callback stopped the transfer, when one did.
     private var abortKind: HTTPError.Kind?
     private var finished = false
@@ -179,6 +181,7 @@ final class CurlTransfer: @unchecked Sendable {
         if cancelRequested { abortKind = .cancelled; return false }
         if !headDelivered && !deliverHead() { abortKind = .cancelled; return false }
         bodyBytes += bytes.count
+        if request.idleLimit != nil { lastArrival = .now }
         if let cap = request.maxBodyBytes, bodyBytes > cap {
             abortKind = .tooLarge
             return false

@@ -2,7 +2,7 @@
 ///
 /// The defaults suit a small now-playing poll: 10 s to connect, 30 s in all, 5 redirects,
 /// compressed bodies accepted, TLS verified, a 4 MiB body cap. Streams set `totalTimeout`
-/// to `nil` and rely on `lowSpeed` to notice a stall.
+/// to `nil` and rely on `lowSpeed` and `idleLimit` to notice a stall.
 public struct HTTPRequest: Sendable, Equatable {
     /// The URL: `http`, `https` or `file`.
     public var url: String
@@ -14,6 +14,10 @@ public struct HTTPRequest: Sendable, Equatable {
     public var totalTimeout: Duration?
     /// Abort with a `stalled` error when fewer than `bytesPerSecond` arrive for `window`.
     public var lowSpeed: LowSpeedLimit?
+    /// Abort with a `stalled` error when, once body bytes have begun, none arrive for this
+    /// long: checked by the engine itself, to the engine's turn, where libcurl's low-speed
+    /// limit averages over its last 5 seconds (bytes that stop are noticed 5 s after its window).
+    public var idleLimit: Duration?
     /// How many redirects to follow; 0 follows none.
     public var maxRedirects: Int
     /// Largest body accepted; more stops the transfer with a `too-large` error.
@@ -37,6 +41,7 @@ public struct HTTPRequest: Sendable, Equatable {
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration? = .seconds(30),
         lowSpeed: LowSpeedLimit? = nil,
+        idleLimit: Duration? = nil,
         maxRedirects: Int = 5,
         maxBodyBytes: Int? = 4 << 20,
         acceptCompressed: Bool = true,
@@ -50,6 +55,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.lowSpeed = lowSpeed
+        self.idleLimit = idleLimit
         self.maxRedirects = maxRedirects
         self.maxBodyBytes = maxBodyBytes
         self.acceptCompressed = acceptCompressed
@@ -63,7 +69,7 @@ public struct HTTPRequest: Sendable, Equatable {
     public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
         a.url == b.url && a.headers.elementsEqual(b.headers, by: { $0 == $1 })
             && a.connectTimeout == b.connectTimeout && a.totalTimeout == b.totalTimeout
-            && a.lowSpeed == b.lowSpeed && a.maxRedirects == b.maxRedirects
+            && a.lowSpeed == b.lowSpeed && a.idleLimit == b.idleLimit && a.maxRedirects == b.maxRedirects
             && a.maxBodyBytes == b.maxBodyBytes && a.acceptCompressed == b.acceptCompressed
             && a.validators == b.validators && a.verifyTLS == b.verifyTLS
             && a.unixSocketPath == b.unixSocketPath && a.body == b.body

@@ -7,7 +7,7 @@ import Foundation
 /// of its length in audio: Vorbis, Opus or AAC dead air takes a few hundred bytes a second and
 /// is a silent stream, not a stalled one.
 /// A window with neither is a stall. Nothing arriving at all never reaches this (no chunk,
-/// no call): libcurl's low-speed floor ends that transfer.
+/// no call): the HTTP engine's idle limit ends that transfer.
 struct StallWatch: Sendable {
     /// The part of a window's length that must arrive as audio time.
     static let audioShare = 0.5

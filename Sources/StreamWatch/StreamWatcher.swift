@@ -118,15 +118,16 @@ public struct StreamWatcher: Sendable {
                     totalTimeout: spec.mode == .probe ? tuning.probeTimeout : nil,
                     lowSpeed: spec.mode == .probe ? LowSpeedLimit(bytesPerSecond: tuning.stallBytesPerSecond, window: tuning.stallWindow)
                                                   : Self.nothingFlows(tuning.stallWindow),
+                    idleLimit: spec.mode == .probe ? nil : tuning.stallWindow,
                     maxBodyBytes: nil, acceptCompressed: false)
     }
 
-    /// libcurl's part in a followed stream's stall: ending a transfer where nothing at all
-    /// arrives, and one whose server never answers, after `window`. (A trickle is the session's
-    /// to judge, by its bytes or its audio time: see `StallWatch`.) libcurl averages
-    /// the speed over the last 5 seconds, so bytes that stop are noticed about 5 s + `window`
-    /// later (13 s by default; the old 2000 bytes/s limit took about 12.4 s on a 128 kbit/s
-    /// stream, and called Vorbis silence a stall).
+    /// libcurl's part in a followed stream's stall: ending a transfer whose server never
+    /// answers (or answers its head and never a body byte) after `window`. Bytes that stop
+    /// once the body flows are the engine's idle limit (`HTTPRequest.idleLimit`, the same
+    /// window, noticed within the engine's turn: about 8 s after the last byte); libcurl
+    /// averages its speed over the last 5 seconds, so it alone took 5 s + `window` (13 s).
+    /// A trickle is the session's to judge, by its bytes or its audio time: see `StallWatch`.
     static func nothingFlows(_ window: Duration) -> LowSpeedLimit {
         LowSpeedLimit(bytesPerSecond: 1, window: window)
     }

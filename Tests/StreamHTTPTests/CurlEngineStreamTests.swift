@@ -68,6 +68,46 @@ struct CurlEngineStreamTests {
         }
     }
 
+    @Test("the idle limit: body bytes that stop end the transfer as stalled once the limit has passed, long before the server's next bytes")
+    func idleLimitEndsAStop() async throws {
+        try await withEngine { engine, server in
+            var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
+                                      body: .generated { _ in [UInt8](repeating: 1, count: 2000) })
+            route.dribble = (2000, .seconds(60))   // 2000 bytes, then the next ones a minute later
+            server.route("/stops", route)
+            // No low-speed limit and no time limit: only the idle limit can end it before a minute.
+            let request = HTTPRequest(url: server.url("/stops"), totalTimeout: nil, idleLimit: .seconds(2))
+            let started = ContinuousClock.now
+            let error = await expectHTTPError { _ = try await read(engine.stream(request), atLeast: .max) }
+            let took = ContinuousClock.now - started
+            #expect(error?.kind == .stalled)
+            #expect(error?.message == "nothing arrived for 2 s", "\(String(describing: error))")
+            #expect(took >= .seconds(2), "ended before the limit: \(took)")
+            #expect(took < .seconds(30), "ended by the server's next bytes, not the limit: \(took)")
+        }
+    }
+
+    @Test("the idle limit leaves a slow stream alone: a byte every 500 ms with a 2 s limit runs until cancelled")
+    func idleLimitSparesATrickle() async throws {
+        try await withEngine { engine, server in
+            var route = LoopbackRoute(statusLine: "HTTP/1.0 200 OK", headers: [("Content-Type", "audio/mpeg")],
+                                      body: .generated { _ in [1] })
+            route.dribble = (1, .milliseconds(500))
+            server.route("/trickle", route)
+            let stream = engine.stream(HTTPRequest(url: server.url("/trickle"), totalTimeout: nil, idleLimit: .seconds(2)))
+            let started = ContinuousClock.now
+            var received = 0
+            let error = await expectHTTPError {
+                for try await event in stream {
+                    if case .body(let chunk) = event { received += chunk.count }
+                    if ContinuousClock.now - started > .seconds(5) { stream.handle.cancel() }
+                }
+            }
+            #expect(error?.kind == .cancelled, "ended by the cancel after 5 s, not stalled: \(String(describing: error))")
+            #expect(received >= 8, "\(received) bytes in 5 s")
+        }
+    }
+
     @Test("cancelling a streaming transfer mid-body ends it as cancelled and frees the engine")
     func cancelMidBody() async throws {
         try await withEngine { engine, server in
