@@ -103,12 +103,10 @@ struct StallTests {
         let ffmpeg = try requireTool("ffmpeg")
         let path = NSTemporaryDirectory() + "streamd-silent-\(UUID().uuidString).aac"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ffmpeg)
-        process.arguments = ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=0|0:s=44100:d=10",
-                             "-c:a", "aac", "-b:a", "128k", "-f", "adts", path]
-        try process.run()
-        process.waitUntilExit()
+        // Awaited, not waitUntilExit(): a blocked thread of the 2-thread pool stalls every test.
+        let encoded = try await runTool(ffmpeg, ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "aevalsrc=0|0:s=44100:d=10",
+                                                 "-c:a", "aac", "-b:a", "128k", "-f", "adts", path])
+        #expect(encoded.status == 0, "ffmpeg: \(encoded.stderr)")
         let aac = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(aac.count < 10 * 1000, "digital silence under 1000 bytes/s (the limit here): \(aac.count / 10) bytes/s")
         let tenth = max(1, aac.count / 100)   // 10 s of audio in 100 ms pieces: its real pace, looped
