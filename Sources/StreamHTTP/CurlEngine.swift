@@ -280,18 +280,21 @@ public final class CurlEngine: @unchecked Sendable {
             let now = ContinuousClock.now
             guard let last = transfer.lastArrival else { return self.watchIdle(transfer, limit: limit, at: now + limit) }
             guard now - last >= limit else { return self.watchIdle(transfer, limit: limit, at: last + limit) }
-            self.active.removeValue(forKey: easy)
-            curl_multi_remove_handle(self.multi, easy)
-            transfer.finish(HTTPError(kind: .stalled, message: "nothing arrived for \(limit.components.seconds) s",
-                                      url: transfer.request.url))
+            self.remove(transfer, with: HTTPError(kind: .stalled, message: "nothing arrived for \(limit.components.seconds) s",
+                                                  url: transfer.request.url))
         }
     }
 
     private func remove(_ transfer: CurlTransfer, because reason: String) {
+        remove(transfer, with: HTTPError(kind: .cancelled, message: reason, url: transfer.request.url))
+    }
+
+    /// Takes a running transfer out of libcurl and finishes it with `error`.
+    private func remove(_ transfer: CurlTransfer, with error: HTTPError) {
         thread.assertInside("removing a transfer")
         guard let easy = transfer.easy, active.removeValue(forKey: easy) != nil else { return }
         curl_multi_remove_handle(multi, easy)
-        transfer.finish(HTTPError(kind: .cancelled, message: reason, url: transfer.request.url))
+        transfer.finish(error)
     }
 
     private func collectFinished() {
